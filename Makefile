@@ -1,0 +1,35 @@
+# canhbao: the two commands a newcomer needs are `make demo` and `make test`.
+GO      ?= go
+DEMO    ?= demo-output
+export CGO_ENABLED = 1
+
+ECHARTS := node_modules/echarts/dist/echarts.min.js
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+# echarts 5.4.3 from the npm registry, pinned by package-lock.json; inlined into reports.
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(ECHARTS)
+
+build:
+	$(GO) build -o bin/canhbao ./cmd/canhbao
+
+# Simulate Hanoi logbooks, ingest, analyse and write the report into $(DEMO)/.
+demo: deps build
+	./bin/canhbao demo --out $(DEMO)
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+# Benchmarks; results are recorded by hand in BENCHMARKS.md with this command.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./...
+
+clean:
+	rm -rf bin $(DEMO)

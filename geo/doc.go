@@ -1,0 +1,5 @@
+// Package geo reads a province's geography from plain files: the gazetteer of
+// current units, the unit lists of earlier vintages, old->current crosswalks,
+// neighbour pairs and a boundary GeoJSON. Nothing in it knows about Hanoi; the
+// file shapes and naming convention are documented in docs/geography.md.
+package geo

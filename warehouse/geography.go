@@ -1,0 +1,130 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/canhbao/canhbao/models"
+)
+
+// SaveGeography replaces the stored geography with g, in one transaction.
+func (w *Warehouse) SaveGeography(ctx context.Context, g *models.Geography) error {
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM units`, `DELETE FROM crosswalk`, `DELETE FROM neighbours`, `DELETE FROM maps`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("warehouse: %w", err)
+		}
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO units VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	for _, u := range g.Units {
+		if _, err := st.ExecContext(ctx, u.Vintage, u.Code, u.Name, u.FullName, u.Type, u.NameEn,
+			u.DistrictCode, u.DistrictName, u.Population, u.AreaKm2, u.LabelLon, u.LabelLat,
+			nullDate(u.ValidFrom), nullDate(u.ValidTo)); err != nil {
+			return fmt.Errorf("warehouse: unit %s/%s: %w", u.Vintage, u.Code, err)
+		}
+	}
+	st.Close()
+	st, err = tx.PrepareContext(ctx, `INSERT INTO crosswalk VALUES (?,?,?,?,?)`)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	for _, l := range g.Crosswalk {
+		if _, err := st.ExecContext(ctx, l.OldVintage, l.OldCode, l.NewCode, l.Partial, l.Weight); err != nil {
+			return fmt.Errorf("warehouse: crosswalk %s/%s->%s: %w", l.OldVintage, l.OldCode, l.NewCode, err)
+		}
+	}
+	st.Close()
+	st, err = tx.PrepareContext(ctx, `INSERT INTO neighbours VALUES (?,?,?)`)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	for _, n := range g.Neighbours {
+		if _, err := st.ExecContext(ctx, n.A, n.B, n.SharedBorderM); err != nil {
+			return fmt.Errorf("warehouse: neighbours %s-%s: %w", n.A, n.B, err)
+		}
+	}
+	st.Close()
+	if len(g.MapGeoJSON) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO maps VALUES ('current', ?, ?)`, string(g.MapGeoJSON), time.Now().UTC()); err != nil {
+			return fmt.Errorf("warehouse: map: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Geography reads back what SaveGeography stored. It returns an error when no
+// geography has been loaded.
+func (w *Warehouse) Geography(ctx context.Context) (*models.Geography, error) {
+	g := &models.Geography{}
+	rows, err := w.db.QueryContext(ctx, `SELECT vintage, code, name, full_name, coalesce(type,''), coalesce(name_en,''),
+		coalesce(district_code,''), coalesce(district_name,''), coalesce(population,0), coalesce(area_km2,0),
+		coalesce(label_lon,0), coalesce(label_lat,0), valid_from, valid_to
+		FROM units ORDER BY vintage = 'current', vintage, code`)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u models.Unit
+		var from, to sql.NullTime
+		if err := rows.Scan(&u.Vintage, &u.Code, &u.Name, &u.FullName, &u.Type, &u.NameEn, &u.DistrictCode,
+			&u.DistrictName, &u.Population, &u.AreaKm2, &u.LabelLon, &u.LabelLat, &from, &to); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		if from.Valid {
+			u.ValidFrom = from.Time.UTC()
+		}
+		if to.Valid {
+			u.ValidTo = to.Time.UTC()
+		}
+		g.Units = append(g.Units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	if len(g.Current()) == 0 {
+		return nil, fmt.Errorf("warehouse: no geography loaded: run `canhbao units load DIR` first")
+	}
+	xr, err := w.db.QueryContext(ctx, `SELECT old_vintage, old_code, new_code, partial, weight FROM crosswalk ORDER BY 1, 2, 3`)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer xr.Close()
+	for xr.Next() {
+		var l models.CrosswalkLink
+		if err := xr.Scan(&l.OldVintage, &l.OldCode, &l.NewCode, &l.Partial, &l.Weight); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		g.Crosswalk = append(g.Crosswalk, l)
+	}
+	nr, err := w.db.QueryContext(ctx, `SELECT a, b, coalesce(shared_border_m, 0) FROM neighbours ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer nr.Close()
+	for nr.Next() {
+		var n models.Neighbour
+		if err := nr.Scan(&n.A, &n.B, &n.SharedBorderM); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		g.Neighbours = append(g.Neighbours, n)
+	}
+	var gj sql.NullString
+	err = w.db.QueryRowContext(ctx, `SELECT geojson FROM maps WHERE name = 'current'`).Scan(&gj)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	if gj.Valid {
+		g.MapGeoJSON = []byte(gj.String)
+	}
+	return g, nil
+}
