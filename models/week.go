@@ -69,7 +69,9 @@ func (w Week) Add(n int) Week { return WeekOf(w.Monday().AddDate(0, 0, 7*n)) }
 
 // Sub returns the number of weeks from v to w (w - v).
 func (w Week) Sub(v Week) int {
-	return int(w.Monday().Sub(v.Monday()).Hours()+12) / (24 * 7)
+	// Both are UTC Mondays, so the difference is an exact number of days.
+	days := (w.Monday().Unix() - v.Monday().Unix()) / 86400
+	return int(days / 7)
 }
 
 // Before reports whether w is earlier than v.

@@ -43,6 +43,9 @@ func TestWeek(t *testing.T) {
 		}
 	}
 	a, b := Week{2024, 50}, Week{2025, 3}
+	if a.Sub(b) != -5 || a.Sub(a.Add(1)) != -1 {
+		t.Errorf("negative differences: %d %d", a.Sub(b), a.Sub(a.Add(1)))
+	}
 	if b.Sub(a) != 5 || a.Add(5) != b || !a.Before(b) {
 		t.Errorf("arithmetic: %d %v", b.Sub(a), a.Add(5))
 	}
