@@ -54,14 +54,24 @@ const trendSpan = 8
 //     with SeriousBase as the unit's history grows). It conditions on
 //     Observed, so under the null it is valid whatever the excess test says,
 //     which makes the two p-values independent for the combination.
+//     A third test counts serious cases against the unit's expected volume
+//     times SeriousBase: P(S >= Serious) for S negative binomial with mean
+//     max(Expected, MinExpected) * SeriousBase and the size of step 4; it sees
+//     "more cases AND more of them serious", which the share test cannot.
 //  6. Combination. PValue is the excess p-value. Score = -log10(p_c) with
-//     p_c = 1 - (1 - min(p_excess, p_serious))² (Tippett–Šidák, see
+//     p_c = 1 - (1 - min(p_excess, p_share, p_count))³ (Tippett–Šidák, see
 //     minPCombine): escalation is a rise OR a turn to seriousness, and with
 //     sparse counts the serious p-value is often exactly 1 (no serious case),
 //     which would dilute a strong excess under Fisher's product.
-//  7. FDR. QValue is the Benjamini–Hochberg adjustment of p_c across units.
-//     Flagged = QValue <= cfg.Alpha and Observed >= 2 (one case is not an
-//     escalation anyone can act on).
+//  7. FDR and tiers. QValue is the Benjamini–Hochberg adjustment of p_c
+//     across units. Tier "high" when QValue <= cfg.Alpha (false-discovery rate
+//     controlled); "elevated" when p_c <= cfg.ElevatedP (per-unit error rate:
+//     with sparse counts an FDR across all units is too strict to see a
+//     gradual rise early, so this tier trades about cfg.ElevatedP * units
+//     false flags a week for sensitivity); "watch" when p_c <= cfg.WatchP and
+//     Ratio > 1. Flagged = tier high or elevated, Observed >= 2 (one case is
+//     not an escalation anyone can act on), and among the cfg.Budget highest
+//     scores of the week; a flagged unit beyond the budget drops to "watch".
 //  8. Reasons, for every unit, ordered by p-value: "excess" when p_excess <
 //     0.05 and Ratio > 1, "serious" when p_serious < 0.05, "trend" when the
 //     last 8 weeks (ending at asOf) hold more cases than the 8 before beyond
@@ -184,7 +194,16 @@ func Escalation(p *Panel, asOf models.Week, cfg Config) ([]models.Indicator, err
 			return nil, fmt.Errorf("analysis: unit %s: p-value undefined (expected %v, size %v, serious prior %v/%v)",
 				code, expected, size, postA, postB)
 		}
-		combined[u] = minPCombine(pExcess, pSerious)
+		// Serious cases as a count: more serious cases than the unit's
+		// expected volume times its usual serious share. Unlike the share
+		// test it keeps the information that the volume rose too.
+		seriousBase := postA / (postA + postB)
+		pSevere := NegBinomUpperTail(ser, math.Max(expected, cfg.MinExpected)*seriousBase, size)
+		if math.IsNaN(pSevere) {
+			return nil, fmt.Errorf("analysis: unit %s: serious-count p-value undefined", code)
+		}
+		combined[u] = minPCombine(pExcess, pSerious, pSevere)
+		pSerious = math.Min(pSerious, pSevere)
 
 		ind := models.Indicator{
 			UnitCode:    code,
@@ -194,7 +213,7 @@ func Escalation(p *Panel, asOf models.Week, cfg Config) ([]models.Indicator, err
 			Ratio:       obs / expected,
 			PValue:      pExcess,
 			Serious:     ser,
-			SeriousBase: postA / (postA + postB),
+			SeriousBase: seriousBase,
 			Score:       -math.Log10(combined[u]),
 		}
 		if obs > 0 {
@@ -228,9 +247,31 @@ func Escalation(p *Panel, asOf models.Week, cfg Config) ([]models.Indicator, err
 	}
 
 	q := BenjaminiHochberg(combined)
+	var cands []int
 	for u := range out {
 		out[u].QValue = q[u]
-		out[u].Flagged = q[u] <= cfg.Alpha && out[u].Observed >= minFlagObserved-intTol
+		enough := out[u].Observed >= minFlagObserved-intTol
+		switch {
+		case enough && q[u] <= cfg.Alpha:
+			out[u].Tier = models.TierHigh
+		case enough && combined[u] <= cfg.ElevatedP:
+			out[u].Tier = models.TierElevated
+		case combined[u] <= cfg.WatchP && out[u].Ratio > 1:
+			out[u].Tier = models.TierWatch
+		default:
+			out[u].Tier = models.TierNone
+		}
+		if out[u].Tier == models.TierHigh || out[u].Tier == models.TierElevated {
+			cands = append(cands, u)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return out[cands[i]].Score > out[cands[j]].Score })
+	for k, u := range cands {
+		if k < cfg.Budget {
+			out[u].Flagged = true
+		} else {
+			out[u].Tier = models.TierWatch
+		}
 	}
 	return out, nil
 }

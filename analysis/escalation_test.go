@@ -48,9 +48,10 @@ func plantedRun(t *testing.T, reps int, volume, size float64) (detected, planted
 	return detected, planted, percentile / float64(planted), otherFlags
 }
 
-// nullRun counts flags on panels without a planted rise over asOf weeks
-// 170..199 (history 156 weeks available for each).
-func nullRun(t *testing.T, seeds []uint64, volume, size float64) (flags, weeks int) {
+// nullRun counts flags (all tiers that flag) and FDR-controlled "high" flags
+// on panels without a planted rise over asOf weeks 170..199 (history 156
+// weeks available for each).
+func nullRun(t *testing.T, seeds []uint64, volume, size float64) (flags, high, weeks int) {
 	const U, T = 126, 200
 	for _, seed := range seeds {
 		p := simulate(simSpec{units: U, weeks: T, start: simStart, size: size,
@@ -65,10 +66,13 @@ func nullRun(t *testing.T, seeds []uint64, volume, size float64) (flags, weeks i
 				if in.Flagged {
 					flags++
 				}
+				if in.Tier == models.TierHigh {
+					high++
+				}
 			}
 		}
 	}
-	return flags, weeks
+	return flags, high, weeks
 }
 
 // At Hanoi's volumes (30–60 cases a unit a year, 0–2 a week) a x3 rise over
@@ -83,8 +87,9 @@ func TestEscalationPlantedRiseSparse(t *testing.T) {
 	if pct < 0.8 {
 		t.Errorf("planted units' mean score percentile %.3f, want >= 0.8", pct)
 	}
-	if other > 10 {
-		t.Errorf("%d flags on unplanted units in 20 runs, want <= 10", other)
+	// The elevated tier allows about ElevatedP x 126 = 1.26 false flags a week.
+	if other > 25 {
+		t.Errorf("%d flags on unplanted units in 20 runs, want <= 25", other)
 	}
 }
 
@@ -97,8 +102,9 @@ func TestEscalationPlantedRiseVolume(t *testing.T) {
 	if float64(detected) < 0.85*float64(planted) {
 		t.Errorf("flagged %d of %d planted units, want >= 85%%", detected, planted)
 	}
-	if other > 10 {
-		t.Errorf("%d flags on unplanted units in 20 runs, want <= 10", other)
+	// The elevated tier allows about ElevatedP x 126 = 1.26 false flags a week.
+	if other > 25 {
+		t.Errorf("%d flags on unplanted units in 20 runs, want <= 25", other)
 	}
 }
 
@@ -110,11 +116,18 @@ func TestEscalationNull(t *testing.T) {
 		{"sparse", 1, 4},
 		{"volume x25", 25, 10},
 	} {
-		flags, weeks := nullRun(t, []uint64{101, 102, 103, 104}, c.volume, c.size)
-		rate := float64(flags) / float64(weeks)
-		t.Logf("%s null: %d flags in %d runs (126 units each) = %.3f false flags per week", c.name, flags, weeks, rate)
-		if rate > 0.25 {
-			t.Errorf("%s: %.3f false flags per week, want <= 0.25", c.name, rate)
+		flags, high, weeks := nullRun(t, []uint64{101, 102, 103, 104}, c.volume, c.size)
+		rate, hrate := float64(flags)/float64(weeks), float64(high)/float64(weeks)
+		t.Logf("%s null: %d flags (%d high) in %d runs (126 units each) = %.3f false flags per week (%.3f high)",
+			c.name, flags, high, weeks, rate, hrate)
+		// The FDR-controlled tier: a false flag in at most a quarter of the weeks.
+		if hrate > 0.25 {
+			t.Errorf("%s: %.3f false high-tier flags per week, want <= 0.25", c.name, hrate)
+		}
+		// All flags: the elevated tier's per-unit level bounds the mean at
+		// ElevatedP x 126 = 1.26 a week (discrete counts give fewer).
+		if bound := DefaultConfig().ElevatedP * 126; rate > bound {
+			t.Errorf("%s: %.3f false flags per week, want <= %.2f", c.name, rate, bound)
 		}
 	}
 }

@@ -41,10 +41,10 @@ func fixture(t *testing.T) *ReportData {
 		MapGeoJSON: geo,
 		Indicators: []models.Indicator{
 			{RunID: "run-2026W47-test", UnitCode: "00008", Week: week, Observed: 6, Expected: 2, Ratio: 3, PValue: 0.012, QValue: 0.018,
-				Serious: 1, SeriousShare: 1.0 / 6, SeriousBase: 0.15, Score: 3.1, Flagged: true,
+				Serious: 1, SeriousShare: 1.0 / 6, SeriousBase: 0.15, Score: 3.1, Flagged: true, Tier: models.TierElevated,
 				Reasons: []string{"excess", "neighbours", "<script>alert(2)</script>"}},
 			{RunID: "run-2026W47-test", UnitCode: "00004", Week: week, Observed: 12, Expected: 3.5, Ratio: 12 / 3.5, PValue: 0.0004, QValue: 0.0012,
-				Serious: 5, SeriousShare: 5.0 / 12, SeriousBase: 0.12, Score: 6.2, Flagged: true,
+				Serious: 5, SeriousShare: 5.0 / 12, SeriousBase: 0.12, Score: 6.2, Flagged: true, Tier: models.TierHigh,
 				Reasons: []string{"excess", "serious", "trend"}},
 		},
 		CityTrend: trend,

@@ -144,6 +144,9 @@ func mapTooltip(u models.Unit, ind *models.Indicator, ok bool, window int, l *lo
 	if ind.Flagged {
 		flag = l.Flagged
 	}
+	if t, ok := l.Tiers[ind.Tier]; ok && ind.Tier != models.TierNone {
+		flag += " (" + t + ")"
+	}
 	lines := []string{
 		fmt.Sprintf(l.TipObserved, l.count(ind.Observed), l.num(ind.Expected, 1), l.num(ind.Ratio, 1), window),
 		fmt.Sprintf(l.TipSerious, l.count(ind.Serious), l.pct(ind.SeriousShare)),

@@ -46,6 +46,9 @@ table{border-collapse:collapse;width:100%;font-size:0.92em}
 th,td{border:1px solid #ddd;padding:6px 8px;vertical-align:top}
 th{background:#f3f3f3;text-align:left}
 td.n{text-align:right;white-space:nowrap}
+td.tier{font-weight:bold;white-space:nowrap}
+td.tier-high{color:#b2182b}
+td.tier-elevated{color:#d6604d}
 td ul{margin:0;padding-left:1.2em}
 .note{color:#555;font-size:0.9em}
 footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;color:#444}
@@ -77,10 +80,10 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
 <h2>{{.L.TableHeading}}</h2>
 {{- if .Rows}}
 <table>
-<thead><tr><th>{{.L.ColRank}}</th><th>{{.L.ColUnit}}</th><th>{{.L.ColScore}}</th><th>{{.L.ColObserved}}</th><th>{{.L.ColExpected}}</th><th>{{.L.ColRatio}}</th><th>{{.L.ColSerious}}</th><th>{{.L.ColQ}}</th><th>{{.L.ColReasons}}</th></tr></thead>
+<thead><tr><th>{{.L.ColRank}}</th><th>{{.L.ColTier}}</th><th>{{.L.ColUnit}}</th><th>{{.L.ColScore}}</th><th>{{.L.ColObserved}}</th><th>{{.L.ColExpected}}</th><th>{{.L.ColRatio}}</th><th>{{.L.ColSerious}}</th><th>{{.L.ColQ}}</th><th>{{.L.ColReasons}}</th></tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr><td class="n">{{.Rank}}</td><td>{{.Name}} <span class="meta">({{.Code}})</span></td><td class="n">{{.Score}}</td><td class="n">{{.Observed}}</td><td class="n">{{.Expected}}</td><td class="n">{{.Ratio}}</td><td class="n">{{.Serious}}</td><td class="n">{{.Q}}</td><td>{{if .Reasons}}<ul>{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
+<tr><td class="n">{{.Rank}}</td><td class="tier tier-{{.TierCode}}">{{.Tier}}</td><td>{{.Name}} <span class="meta">({{.Code}})</span></td><td class="n">{{.Score}}</td><td class="n">{{.Observed}}</td><td class="n">{{.Expected}}</td><td class="n">{{.Ratio}}</td><td class="n">{{.Serious}}</td><td class="n">{{.Q}}</td><td>{{if .Reasons}}<ul>{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>

@@ -104,7 +104,8 @@ func renderReport(d *ReportData, echartsJS []byte) ([]byte, error) {
 		TrendOption: template.JS(trendOpt),
 	}
 	if !d.GeneratedAt.IsZero() {
-		v.GeneratedAt = d.GeneratedAt.Format("2006-01-02 15:04 -07:00")
+		// Shown in Vietnam's time (UTC+7, no daylight saving), dd/mm/yyyy.
+		v.GeneratedAt = d.GeneratedAt.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04") + " (UTC+7)"
 	}
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, v); err != nil {

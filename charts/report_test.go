@@ -115,7 +115,7 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	// GeneratedAt appears in one place only.
-	if n := strings.Count(s, "2026-11-23 18:30"); n != 1 {
+	if n := strings.Count(s, "23/11/2026 18:30"); n != 1 {
 		t.Errorf("generation time shown %d times, want 1", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 // tableRow is one flagged unit in the table, every cell already formatted.
 type tableRow struct {
 	Rank                                int
+	Tier, TierCode                      string
 	Name, Code                          string
 	Score, Observed, Expected, Ratio, Q string
 	Serious                             string
@@ -44,6 +45,8 @@ func flaggedRows(d *ReportData, l *locale) []tableRow {
 		}
 		r := tableRow{
 			Rank:     i + 1,
+			Tier:     l.Tiers[ind.Tier],
+			TierCode: string(ind.Tier),
 			Name:     unitName(u),
 			Code:     ind.UnitCode,
 			Score:    l.num(ind.Score, 2),

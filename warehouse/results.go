@@ -31,14 +31,14 @@ func (w *Warehouse) SaveRun(ctx context.Context, r Run, inds []models.Indicator)
 		r.RunID, r.Week.String(), r.CreatedAt.UTC(), r.Method, r.Settings); err != nil {
 		return fmt.Errorf("warehouse: run %s: %w", r.RunID, err)
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	st, err := tx.PrepareContext(ctx, `INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
 	defer st.Close()
 	for _, in := range inds {
 		if _, err := st.ExecContext(ctx, r.RunID, in.UnitCode, in.Week.String(), in.Observed, in.Expected,
-			in.Ratio, in.PValue, in.QValue, in.Serious, in.SeriousShare, in.SeriousBase, in.Score, in.Flagged,
+			in.Ratio, in.PValue, in.QValue, in.Serious, in.SeriousShare, in.SeriousBase, in.Score, string(in.Tier), in.Flagged,
 			strings.Join(in.Reasons, ",")); err != nil {
 			return fmt.Errorf("warehouse: indicator %s %s: %w", in.UnitCode, in.Week, err)
 		}
@@ -78,7 +78,7 @@ func (w *Warehouse) LatestWeek(ctx context.Context) (models.Week, bool, error) {
 func (w *Warehouse) Indicators(ctx context.Context, runID string) ([]models.Indicator, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT unit_code, week, observed, expected, coalesce(ratio, 0),
 		coalesce(pvalue, 1), coalesce(qvalue, 1), serious, coalesce(serious_share, 0), coalesce(serious_base, 0),
-		coalesce(score, 0), flagged, reasons FROM indicators WHERE run_id = ? ORDER BY score DESC, unit_code`, runID)
+		coalesce(score, 0), tier, flagged, reasons FROM indicators WHERE run_id = ? ORDER BY score DESC, unit_code`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
@@ -86,14 +86,15 @@ func (w *Warehouse) Indicators(ctx context.Context, runID string) ([]models.Indi
 	var out []models.Indicator
 	for rows.Next() {
 		in := models.Indicator{RunID: runID}
-		var week, reasons string
+		var week, reasons, tier string
 		if err := rows.Scan(&in.UnitCode, &week, &in.Observed, &in.Expected, &in.Ratio, &in.PValue, &in.QValue,
-			&in.Serious, &in.SeriousShare, &in.SeriousBase, &in.Score, &in.Flagged, &reasons); err != nil {
+			&in.Serious, &in.SeriousShare, &in.SeriousBase, &in.Score, &tier, &in.Flagged, &reasons); err != nil {
 			return nil, fmt.Errorf("warehouse: %w", err)
 		}
 		if in.Week, err = models.ParseWeek(week); err != nil {
 			return nil, err
 		}
+		in.Tier = models.Tier(tier)
 		if reasons != "" {
 			in.Reasons = strings.Split(reasons, ",")
 		}

@@ -126,6 +126,7 @@ CREATE TABLE indicators (
     serious_share DOUBLE,
     serious_base  DOUBLE,
     score         DOUBLE,
+    tier          VARCHAR NOT NULL,       -- high | elevated | watch | none
     flagged       BOOLEAN NOT NULL,
     reasons       VARCHAR NOT NULL,       -- comma-separated driver codes
     PRIMARY KEY (run_id, unit_code, week)

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/canhbao/canhbao/warehouse"
+)
+
+// Exit codes, documented in the README.
+const (
+	exitOK       = 0
+	exitInternal = 1 // unexpected failure
+	exitUsage    = 2 // bad command line or configuration
+	exitInput    = 3 // an input file was rejected as a whole
+	exitBusy     = 4 // the database is held by another process
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "canhbao:", err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// exitCode is the one place where errors become exit codes.
+func exitCode(err error) int {
+	var ue *usageError
+	var ie *inputError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ie):
+		return exitInput
+	case errors.Is(err, warehouse.ErrBusy):
+		return exitBusy
+	}
+	return exitInternal
+}
+
+// Main wires the stages together; tests drive it directly.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	Getenv         func(string) string
+}
+
+// NewMain returns a Main on the process's standard streams and clock.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv}
+}
+
+const usage = `canhbao: early warning for grassroots dispute mediation
+
+Usage:
+  canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
+  canhbao units load [--db FILE] DIR
+  canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
+  canhbao ingest   [--db FILE] [--json] FILE...
+  canhbao analyze  [--db FILE] [--week YYYY-Www]
+  canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en]
+
+Run "canhbao COMMAND -h" for the flags of a command. Dates are dd/mm/yyyy or yyyy-mm-dd.
+`
+
+// Run runs one subcommand.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return &usageError{"no command"}
+	}
+	switch args[0] {
+	case "demo":
+		return m.runDemo(ctx, args[1:])
+	case "units":
+		return m.runUnits(ctx, args[1:])
+	case "simulate":
+		return m.runSimulate(ctx, args[1:])
+	case "ingest":
+		return m.runIngest(ctx, args[1:])
+	case "analyze":
+		return m.runAnalyze(ctx, args[1:])
+	case "report":
+		return m.runReport(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(m.Stderr, usage)
+	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// usageError is a bad command line; it maps to exitUsage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// inputError is an input file rejected as a whole; it maps to exitInput.
+type inputError struct {
+	file string
+	err  error
+}
+
+func (e *inputError) Error() string { return fmt.Sprintf("%s: %v", e.file, e.err) }
+func (e *inputError) Unwrap() error { return e.err }

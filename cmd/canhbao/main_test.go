@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/canhbao/canhbao/internal/browsercheck"
+	"github.com/canhbao/canhbao/warehouse"
+)
+
+// testMain returns a Main with a fixed clock and captured output.
+func testMain(t *testing.T) (*Main, *bytes.Buffer) {
+	t.Helper()
+	var out bytes.Buffer
+	env := map[string]string{
+		"CANHBAO_GEO":      filepath.Join("..", "..", "..", "shared", "data", "hanoi"),
+		"CANHBAO_HASH_KEY": "test-key-0123456789abcdef",
+	}
+	return &Main{Stdout: &out, Stderr: &out, Getenv: func(k string) string { return env[k] },
+		Now: func() time.Time { return time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC) }}, &out
+}
+
+// TestDemoEndToEnd runs the whole demo path on a small scenario and checks
+// the numbers: every simulated row is accounted for, re-ingesting changes
+// nothing, planted episodes are flagged and the report renders offline.
+// Detection is not certain on every seed (a planted unit was flagged in 6 of
+// seeds 1-8 of the default demo; see BENCHMARKS.md); seed 1 is the demo's.
+func TestDemoEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	m, out := testMain(t)
+	dir := t.TempDir()
+	err := m.Run(ctx, []string{"demo", "--out", dir, "--seed", "1", "--from", "01/01/2023", "--to", "22/11/2026"})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	t.Log(out.String())
+
+	var manifest struct {
+		Rows    int `json:"rows"`
+		Invalid int `json:"invalid"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "logbooks", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	dbPath := filepath.Join(dir, "canhbao.duckdb")
+	w, err := warehouse.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases, quarantined, read, loaded int
+	db := w.DB()
+	db.QueryRow(`SELECT count(*) FROM cases`).Scan(&cases)
+	db.QueryRow(`SELECT count(*) FROM quarantine`).Scan(&quarantined)
+	db.QueryRow(`SELECT sum(rows_read - ignored), sum(loaded) FROM ingest_batches`).Scan(&read, &loaded)
+	if read != manifest.Rows {
+		t.Errorf("batches read %d data rows, simulator wrote %d", read, manifest.Rows)
+	}
+	if cases != manifest.Rows-manifest.Invalid || loaded != cases {
+		t.Errorf("cases %d (loaded %d), want rows %d - invalid %d = %d", cases, loaded, manifest.Rows,
+			manifest.Invalid, manifest.Rows-manifest.Invalid)
+	}
+	if quarantined != manifest.Invalid {
+		t.Errorf("quarantined %d, simulator injected %d invalid rows", quarantined, manifest.Invalid)
+	}
+	// No personal data in the warehouse: party names appear nowhere.
+	var leaks int
+	db.QueryRow(`SELECT count(*) FROM quarantine WHERE regexp_matches(raw, '[0-9]+ tuổi')`).Scan(&leaks)
+	if leaks != 0 {
+		t.Errorf("%d quarantined rows keep party ages/names", leaks)
+	}
+	w.Close()
+
+	// Ingesting the same files again adds nothing.
+	files, _ := filepath.Glob(filepath.Join(dir, "logbooks", "logbook_*.csv"))
+	if len(files) == 0 {
+		t.Fatal("no logbook files")
+	}
+	out.Reset()
+	if err := m.Run(ctx, append([]string{"ingest", "--db", dbPath, "--json"}, files[:3]...)); err != nil {
+		t.Fatalf("re-ingest: %v\n%s", err, out)
+	}
+	dec := json.NewDecoder(strings.NewReader(out.String()))
+	for i := 0; i < 3; i++ {
+		var bt warehouse.Batch
+		if err := dec.Decode(&bt); err != nil {
+			t.Fatalf("re-ingest output: %v\n%s", err, out)
+		}
+		if !bt.AlreadyIngested || bt.Loaded != 0 || bt.Updated != 0 {
+			t.Errorf("re-ingest of %s: %+v", bt.File, bt)
+		}
+	}
+	w, err = warehouse.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again int
+	w.DB().QueryRow(`SELECT count(*) FROM cases`).Scan(&again)
+	if again != cases {
+		t.Errorf("cases %d after re-ingest, was %d", again, cases)
+	}
+	// The flagged units of the last week include planted core/spillover units.
+	wk, _, _ := w.LatestWeek(ctx)
+	run, _ := w.LatestRun(ctx, wk)
+	inds, err := w.Indicators(ctx, run.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	active, err := activeEpisodes(filepath.Join(dir, "logbooks", "ground_truth.csv"), wk, windowOf(run))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flaggedPlanted := 0
+	for _, in := range inds {
+		if role := active[in.UnitCode]; in.Flagged && (role == "core" || role == "spillover") {
+			flaggedPlanted++
+		}
+	}
+	if flaggedPlanted == 0 {
+		t.Errorf("no flagged unit is a planted episode unit active in %s (active: %v)", wk, active)
+	}
+
+	// The report renders in headless Chromium with no errors and no outside requests.
+	page := filepath.Join(dir, "report", "index.html")
+	res, err := browsercheck.Check(ctx, page, 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, res)
+}
+
+func checkPage(t *testing.T, res *browsercheck.Result) {
+	t.Helper()
+	for _, e := range res.ConsoleErrors {
+		t.Errorf("console error: %s", e)
+	}
+	for _, e := range res.Exceptions {
+		t.Errorf("exception: %s", e)
+	}
+	for _, r := range res.ExternalRequests {
+		t.Errorf("request leaves the machine: %s", r)
+	}
+	for _, a := range res.Alerts {
+		t.Errorf("dialog opened: %s", a)
+	}
+	if len(res.Canvases) == 0 {
+		t.Error("no chart on the page")
+	}
+	for _, c := range res.Canvases {
+		if c.Width == 0 || c.Height == 0 {
+			t.Errorf("chart %s has no rendered canvas", c.ChartID)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	m, _ := testMain(t)
+	ctx := context.Background()
+	for _, args := range [][]string{nil, {"nope"}, {"report"}, {"analyze", "--week", "2025-W99"}, {"simulate", "--out", t.TempDir(), "--from", "31/02/2024"}} {
+		if err := m.Run(ctx, args); exitCode(err) != exitUsage {
+			t.Errorf("%v: exit %d (%v), want %d", args, exitCode(err), err, exitUsage)
+		}
+	}
+}

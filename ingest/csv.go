@@ -1,0 +1,555 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/canhbao/canhbao/models"
+)
+
+// Options for parsing.
+type Options struct {
+	Key       []byte // HMAC key for party hashes (required)
+	Resolver  *Resolver
+	Delimiter rune // 0 = detect among , ; \t from the header line
+}
+
+// Stats counts what happened to the rows of one file.
+//
+// Read counts every CSV record of the file except the header row itself
+// (and a second header row directly under it, as in the official form
+// where "Kết quả hòa giải" spans "Hòa giải thành" and "Hòa giải không
+// thành"). Each counted record is exactly one of:
+//   - Emitted: a data row that became a models.Case;
+//   - Quarantined: a data row that became a models.RowError;
+//   - Ignored: a title row above the header, a row of empty cells, a total
+//     row ("Tổng cộng", "Cộng"), a row of column numbers ("(1)", "(2)", ...)
+//     or a repeated header row.
+//
+// So Read == Emitted + Quarantined + Ignored always holds. Lines with no
+// characters at all are skipped by the CSV reader and are not counted.
+type Stats struct{ Read, Emitted, Quarantined, Ignored int }
+
+// Record is one parsed row: exactly one of Case or Err is set.
+type Record struct {
+	Row  int // 1-based line of the record's start in the file
+	Case *models.Case
+	Err  *models.RowError
+}
+
+// ErrNoHeader is wrapped by ParseCSV's error when no header row is found.
+var ErrNoHeader = errors.New("no header row")
+
+// minHeaderLabels is how many known labels make a row the header.
+const minHeaderLabels = 3
+
+// maxLabelLen bounds the length in bytes of a cell that can be a header
+// label (the longest known label is about 70 bytes).
+const maxLabelLen = 160
+
+// sniffSize is how much of a file is examined to pick the delimiter.
+const sniffSize = 64 << 10
+
+// ParseCSV streams the rows of one logbook CSV (UTF-8, BOM allowed),
+// calling emit for every data row, in file order.
+//
+// The header row is the first row where at least 3 cells are known labels
+// (see labels; case, diacritics and punctuation do not matter). Rows above
+// it are title rows. Columns are mapped to canonical fields; the file must
+// have a received date, a unit (name or code), a category and an outcome
+// (one column, or the official form's two marked columns) or it is
+// rejected as a whole.
+//
+// Each data row is parsed, its unit resolved with opt.Resolver as of its
+// received date, and the case checked with Validate. A row that fails
+// becomes a Record with Err set: RowError.Field is the first bad field, the
+// reason quotes the bad value, and any further problems follow it. Party
+// names reach neither the Case (only PartiesHash) nor RowError.Raw (where
+// the parties, mediators, agreement, summary and notes columns, and any
+// column without a known label, read "[đã ẩn]").
+//
+// Case.Key is "id:"+case id when the row has one, else "c:" and a hash of
+// the current unit, received date, parties hash and summary hash; STT is
+// never part of it.
+//
+// A malformed file (no header, unreadable CSV) returns an error naming the
+// file, with the Stats of the rows read before it. If emit returns an
+// error, ParseCSV stops and returns it; that row is not counted.
+func ParseCSV(file string, r io.Reader, opt Options, emit func(Record) error) (Stats, error) {
+	var st Stats
+	if len(opt.Key) == 0 {
+		return st, fmt.Errorf("ingest: %s: no HMAC key for party hashes", file)
+	}
+	if opt.Resolver == nil {
+		return st, fmt.Errorf("ingest: %s: no unit resolver", file)
+	}
+	br := bufio.NewReaderSize(r, sniffSize)
+	head, _ := br.Peek(sniffSize) // a short file gives EOF: head holds all of it
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+		head = head[3:]
+	}
+	delim := opt.Delimiter
+	if delim == 0 {
+		delim = sniffDelimiter(head)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+
+	p := &parser{file: file, opt: opt}
+	for {
+		cells, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return st, fmt.Errorf("ingest: %s: unreadable CSV: %w", file, err)
+		}
+		line, _ := cr.FieldPos(0)
+		rec, kind := p.row(cells, line)
+		switch kind {
+		case rowHeader:
+			continue
+		case rowIgnored:
+			st.Read++
+			st.Ignored++
+			continue
+		case rowBadHeader:
+			return st, p.headerErr
+		}
+		if err := emit(rec); err != nil {
+			return st, err
+		}
+		st.Read++
+		if rec.Case != nil {
+			st.Emitted++
+		} else {
+			st.Quarantined++
+		}
+	}
+	if p.cols == nil {
+		msg := fmt.Sprintf("ingest: %s: %%w: no row has %d or more known column labels such as STT, %q, Xã/Phường, Loại vụ việc, Kết quả hòa giải",
+			file, minHeaderLabels, labels[fReceived][0])
+		if !utf8.Valid(head) {
+			msg += " (the file is not UTF-8 text: save it as CSV UTF-8)"
+		}
+		return st, fmt.Errorf(msg, ErrNoHeader)
+	}
+	return st, nil
+}
+
+// sniffDelimiter picks among , ; and tab the one under which some row of
+// head has the most known header labels (comma on ties or no header).
+func sniffDelimiter(head []byte) rune {
+	best, bestN := ',', 0
+	for _, d := range []rune{',', ';', '\t'} {
+		cr := csv.NewReader(bytes.NewReader(head))
+		cr.Comma = d
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = true
+		for {
+			cells, err := cr.Read()
+			if err != nil {
+				break // EOF, or a record cut off at the end of head
+			}
+			if n := countLabels(cells); n >= minHeaderLabels && n > bestN {
+				best, bestN = d, n
+			}
+		}
+	}
+	return best
+}
+
+func countLabels(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if len(c) > maxLabelLen {
+			continue
+		}
+		if _, ok := labelField[labelKey(c)]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+type rowKind int
+
+const (
+	rowData rowKind = iota
+	rowHeader
+	rowIgnored
+	rowBadHeader
+)
+
+type parser struct {
+	file      string
+	opt       Options
+	names     []string       // header labels as written
+	cols      []string       // column -> field ("" unknown)
+	at        map[string]int // field -> first column
+	afterHead bool           // the previous record was the header
+	outcomeOK bool           // the columns hold an outcome (checked at the first data row)
+	headerErr error
+}
+
+func (p *parser) row(cells []string, line int) (Record, rowKind) {
+	if p.cols == nil {
+		if countLabels(cells) < minHeaderLabels {
+			return Record{}, rowIgnored // title row
+		}
+		p.header(cells)
+		if err := p.checkHeader(); err != nil {
+			p.headerErr = err
+			return Record{}, rowBadHeader
+		}
+		p.afterHead = true
+		return Record{}, rowHeader
+	}
+	afterHead := p.afterHead
+	p.afterHead = false
+	if blank(cells) || totalRow(cells) || numberRow(cells) {
+		return Record{}, rowIgnored
+	}
+	if n := countLabels(cells); n > 0 && n == nonEmpty(cells) {
+		if afterHead { // second header row: fills in the columns it names
+			p.subHeader(cells)
+			return Record{}, rowHeader
+		}
+		if n >= minHeaderLabels {
+			return Record{}, rowIgnored // repeated header
+		}
+	}
+	if !p.outcomeOK {
+		if !p.has(fOutcome) && !p.has(fSettled) && !p.has(fNotSettled) {
+			p.headerErr = fmt.Errorf("ingest: %s: header has no column for outcome (Kết quả hòa giải, or Hòa giải thành and Hòa giải không thành)", p.file)
+			return Record{}, rowBadHeader
+		}
+		p.outcomeOK = true
+	}
+	return p.data(cells, line), rowData
+}
+
+func (p *parser) header(cells []string) {
+	p.cols = make([]string, len(cells))
+	p.names = make([]string, len(cells))
+	p.at = map[string]int{}
+	for i, c := range cells {
+		p.names[i] = cleanText(c)
+		f := labelField[labelKey(c)]
+		if _, dup := p.at[f]; f == "" || dup {
+			continue // unknown or repeated: kept out of the case, redacted in Raw
+		}
+		p.cols[i] = f
+		p.at[f] = i
+	}
+}
+
+func (p *parser) subHeader(cells []string) {
+	for i, c := range cells {
+		f := labelField[labelKey(c)]
+		if f == "" {
+			continue
+		}
+		if _, dup := p.at[f]; dup {
+			continue
+		}
+		for i >= len(p.cols) {
+			p.cols = append(p.cols, "")
+			p.names = append(p.names, "")
+		}
+		if old := p.cols[i]; old != "" {
+			delete(p.at, old)
+		}
+		p.cols[i] = f
+		p.names[i] = cleanText(c)
+		p.at[f] = i
+	}
+}
+
+func (p *parser) checkHeader() error {
+	var missing []string
+	has := func(f ...string) bool {
+		for _, x := range f {
+			if _, ok := p.at[x]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(fReceived) {
+		missing = append(missing, fmt.Sprintf("received date (%q)", labels[fReceived][0]))
+	}
+	if !has(fUnitName, fUnitCode) {
+		missing = append(missing, "unit (Xã/Phường or Mã xã/phường)")
+	}
+	if !has(fCategory) {
+		missing = append(missing, "category (Loại vụ việc)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("ingest: %s: header has no column for %s", p.file, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func blank(cells []string) bool { return nonEmpty(cells) == 0 }
+
+func nonEmpty(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// totalRow reports whether the first non-empty cell says "Tổng cộng",
+// "Cộng", "Tổng" or "Tổng số".
+func totalRow(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		switch valueKey(c) {
+		case "tongcong", "cong", "tong", "tongso", "total":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// numberRow reports whether the row numbers the columns: every non-empty
+// cell an integer, possibly in parentheses, rising by one from 1 (at least
+// 3 of them).
+func numberRow(cells []string) bool {
+	want := 1
+	for _, c := range cells {
+		c = strings.Trim(strings.TrimSpace(c), "()")
+		if c == "" {
+			continue
+		}
+		if c != fmt.Sprint(want) {
+			return false
+		}
+		want++
+	}
+	return want > minHeaderLabels
+}
+
+// cell returns the trimmed cell of field f ("" when absent).
+func (p *parser) cell(cells []string, f string) string {
+	i, ok := p.at[f]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	return strings.TrimSpace(cells[i])
+}
+
+func (p *parser) has(f string) bool { _, ok := p.at[f]; return ok }
+
+// raw is the row for the quarantine: "label: value" for every non-empty
+// cell, private and unlabelled cells, and cells naming a party, replaced
+// by "[đã ẩn]".
+func (p *parser) raw(cells []string, names []string) string {
+	var parts []string
+	for i, c := range cells {
+		c = cleanText(strings.ToValidUTF8(c, "\uFFFD"))
+		if c == "" {
+			continue
+		}
+		name, f := fmt.Sprintf("cột %d", i+1), ""
+		if i < len(p.cols) {
+			f = p.cols[i]
+			if p.names[i] != "" {
+				name = strings.ToValidUTF8(p.names[i], "\uFFFD")
+			}
+		}
+		if f == "" || private[f] || mentions(c, names) {
+			c = redacted
+		} else if utf8.RuneCountInString(c) > 200 {
+			c = string([]rune(c)[:200]) + "…"
+		}
+		parts = append(parts, name+": "+c)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// mentions reports whether text contains one of the party name keys (of
+// two words or more) as whole words, ignoring case and diacritics.
+func mentions(text string, names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
+	t := " " + fold(text, true) + " "
+	for _, n := range names {
+		if strings.Contains(n, " ") && strings.Contains(t, " "+n+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// hide returns s, or "[đã ẩn]" if s names a party.
+func hide(s string, names []string) string {
+	if mentions(s, names) {
+		return redacted
+	}
+	return s
+}
+
+// problems collects the bad fields of a row, first one first.
+type problems struct {
+	list []models.FieldError
+}
+
+func (ps *problems) add(field string, err error) {
+	ps.list = append(ps.list, models.FieldError{Field: field, Reason: err.Error()})
+}
+
+func (p *parser) data(cells []string, line int) Record {
+	// Party names of this row: text quoting them from other columns (a
+	// name typed into the village or a flag column) is hidden too.
+	names := partyNames(p.cell(cells, fParties))
+	fail := func(ps problems) Record {
+		for i := range ps.list {
+			if mentions(ps.list[i].Reason, names) {
+				ps.list[i].Reason = "invalid value (not shown: it contains a party's name)"
+			}
+		}
+		first := ps.list[0]
+		reason := first.Reason
+		if len(ps.list) > 1 {
+			var more []string
+			for _, fe := range ps.list[1:] {
+				more = append(more, fe.Error())
+			}
+			reason += " (also " + strings.Join(more, "; ") + ")"
+		}
+		return Record{Row: line, Err: &models.RowError{File: p.file, Row: line, Field: first.Field,
+			Reason: reason, Raw: p.raw(cells, names), Err: &first}}
+	}
+	var ps problems
+	for _, c := range cells {
+		if !utf8.ValidString(c) {
+			ps.list = append(ps.list, models.FieldError{Reason: "not UTF-8 text (save the logbook as CSV UTF-8)"})
+			return fail(ps)
+		}
+	}
+
+	c := &models.Case{
+		SourceCaseID: cleanText(p.cell(cells, fCaseID)),
+		Seq:          parseSeq(p.cell(cells, fSeq)),
+		Village:      hide(cleanText(p.cell(cells, fVillage)), names),
+		Team:         hide(cleanText(p.cell(cells, fTeam)), names),
+		PartiesHash:  PartiesHash(p.opt.Key, p.cell(cells, fParties)),
+	}
+	summary := p.cell(cells, fSummary)
+	c.SummaryHash = SummaryHash(summary)
+
+	var err error
+	if s := p.cell(cells, fReceived); s == "" {
+		ps.add(fReceived, errors.New("missing"))
+	} else if c.ReceivedDate, err = parseDate(s); err != nil {
+		ps.add(fReceived, err)
+	}
+	if s := p.cell(cells, fClosed); s != "" {
+		if c.ClosedDate, err = parseDate(s); err != nil {
+			ps.add(fClosed, err)
+		} else if !c.ReceivedDate.IsZero() && c.ClosedDate.Before(c.ReceivedDate) {
+			ps.add(fClosed, fmt.Errorf("%q is before the received date %s", s, c.ReceivedDate.Format("02/01/2006")))
+		}
+	}
+
+	if c.Category, err = parseCategory(p.cell(cells, fCategory)); err != nil {
+		ps.add(fCategory, err)
+	}
+	c.Subtopic = Subtopic(summary, c.Category)
+	if c.Outcome, err = p.outcome(cells, !c.ClosedDate.IsZero()); err != nil {
+		ps.add(fOutcome, err)
+	}
+	if c.ViolenceRisk, err = parseFlag(p.cell(cells, fViolence)); err != nil {
+		ps.add(fViolence, err)
+	}
+	if c.CrimeSigns, err = parseFlag(p.cell(cells, fCrime)); err != nil {
+		ps.add(fCrime, err)
+	}
+	c.ReferredTo = parseReferral(p.cell(cells, fReferred))
+
+	if !c.ReceivedDate.IsZero() {
+		code, name, district := p.cell(cells, fUnitCode), p.cell(cells, fUnitName), p.cell(cells, fDistrict)
+		splitKey := "id:" + c.SourceCaseID
+		if c.SourceCaseID == "" {
+			splitKey = "c:" + strings.Join([]string{code, NormalizeName(name), NormalizeName(district),
+				c.ReceivedDate.Format("2006-01-02"), c.PartiesHash, c.SummaryHash}, "\x1f")
+		}
+		c.UnitCode, c.SourceUnitCode, c.Apportioned, err = p.opt.Resolver.Resolve(code, name, district, c.ReceivedDate, splitKey)
+		if err != nil {
+			var fe *models.FieldError
+			if errors.As(err, &fe) {
+				ps.list = append(ps.list, *fe)
+			} else {
+				ps.add(fUnitName, err)
+			}
+		}
+	}
+	if len(ps.list) > 0 {
+		return fail(ps)
+	}
+
+	if c.SourceCaseID != "" {
+		c.Key = "id:" + c.SourceCaseID
+	} else {
+		h := sha256.Sum256([]byte(strings.Join([]string{c.UnitCode, c.ReceivedDate.Format("2006-01-02"),
+			c.PartiesHash, c.SummaryHash}, "\x1f")))
+		c.Key = "c:" + hex.EncodeToString(h[:16])
+	}
+	if err := c.Validate(); err != nil {
+		var fe *models.FieldError
+		if !errors.As(err, &fe) {
+			fe = &models.FieldError{Reason: err.Error()}
+		}
+		ps.list = append(ps.list, *fe)
+		return fail(ps)
+	}
+	return Record{Row: line, Case: c}
+}
+
+// outcome reads the outcome column, or else the official form's two marked
+// columns (neither marked: in progress). An empty outcome is in progress
+// unless the case has a closed date.
+func (p *parser) outcome(cells []string, closed bool) (models.Outcome, error) {
+	if s := p.cell(cells, fOutcome); s != "" {
+		return parseOutcome(s)
+	}
+	if p.has(fSettled) || p.has(fNotSettled) {
+		ok, notOK := parseMark(p.cell(cells, fSettled)), parseMark(p.cell(cells, fNotSettled))
+		switch {
+		case ok && notOK:
+			return "", errors.New("both Hòa giải thành and Hòa giải không thành are marked")
+		case ok:
+			return models.OutcomeSettled, nil
+		case notOK:
+			return models.OutcomeNotSettled, nil
+		}
+		if closed {
+			return "", errors.New("neither Hòa giải thành nor Hòa giải không thành is marked, but the case has a closed date")
+		}
+		return models.OutcomeInProgress, nil
+	}
+	if closed {
+		return "", errors.New("missing, but the case has a closed date")
+	}
+	return models.OutcomeInProgress, nil
+}
