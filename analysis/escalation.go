@@ -215,6 +215,7 @@ func Escalation(p *Panel, asOf models.Week, cfg Config) ([]models.Indicator, err
 			Serious:     ser,
 			SeriousBase: seriousBase,
 			Score:       -math.Log10(combined[u]),
+			Probability: -1, // no risk model in this indicator
 		}
 		if obs > 0 {
 			ind.SeriousShare = ser / obs

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,15 +32,21 @@ func (w *Warehouse) SaveRun(ctx context.Context, r Run, inds []models.Indicator)
 		r.RunID, r.Week.String(), r.CreatedAt.UTC(), r.Method, r.Settings); err != nil {
 		return fmt.Errorf("warehouse: run %s: %w", r.RunID, err)
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	st, err := tx.PrepareContext(ctx, `INSERT INTO indicators (run_id, unit_code, week, observed, expected,
+		ratio, pvalue, qvalue, serious, serious_share, serious_base, score, tier, flagged, reasons,
+		probability, change, drivers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
 	defer st.Close()
 	for _, in := range inds {
+		drivers, err := json.Marshal(in.Drivers)
+		if err != nil {
+			return fmt.Errorf("warehouse: drivers of %s: %w", in.UnitCode, err)
+		}
 		if _, err := st.ExecContext(ctx, r.RunID, in.UnitCode, in.Week.String(), in.Observed, in.Expected,
 			in.Ratio, in.PValue, in.QValue, in.Serious, in.SeriousShare, in.SeriousBase, in.Score, string(in.Tier), in.Flagged,
-			strings.Join(in.Reasons, ",")); err != nil {
+			strings.Join(in.Reasons, ","), nullProb(in.Probability), string(in.Change), drivers); err != nil {
 			return fmt.Errorf("warehouse: indicator %s %s: %w", in.UnitCode, in.Week, err)
 		}
 	}
@@ -78,7 +85,8 @@ func (w *Warehouse) LatestWeek(ctx context.Context) (models.Week, bool, error) {
 func (w *Warehouse) Indicators(ctx context.Context, runID string) ([]models.Indicator, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT unit_code, week, observed, expected, coalesce(ratio, 0),
 		coalesce(pvalue, 1), coalesce(qvalue, 1), serious, coalesce(serious_share, 0), coalesce(serious_base, 0),
-		coalesce(score, 0), tier, flagged, reasons FROM indicators WHERE run_id = ? ORDER BY score DESC, unit_code`, runID)
+		coalesce(score, 0), tier, flagged, reasons, coalesce(probability, -1), coalesce(change, ''),
+		coalesce(drivers, 'null') FROM indicators WHERE run_id = ? ORDER BY score DESC, unit_code`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
@@ -86,15 +94,19 @@ func (w *Warehouse) Indicators(ctx context.Context, runID string) ([]models.Indi
 	var out []models.Indicator
 	for rows.Next() {
 		in := models.Indicator{RunID: runID}
-		var week, reasons, tier string
+		var week, reasons, tier, change, drivers string
 		if err := rows.Scan(&in.UnitCode, &week, &in.Observed, &in.Expected, &in.Ratio, &in.PValue, &in.QValue,
-			&in.Serious, &in.SeriousShare, &in.SeriousBase, &in.Score, &tier, &in.Flagged, &reasons); err != nil {
+			&in.Serious, &in.SeriousShare, &in.SeriousBase, &in.Score, &tier, &in.Flagged, &reasons, &in.Probability, &change, &drivers); err != nil {
 			return nil, fmt.Errorf("warehouse: %w", err)
 		}
 		if in.Week, err = models.ParseWeek(week); err != nil {
 			return nil, err
 		}
 		in.Tier = models.Tier(tier)
+		in.Change = models.Change(change)
+		if err := json.Unmarshal([]byte(drivers), &in.Drivers); err != nil {
+			return nil, fmt.Errorf("warehouse: drivers of %s: %w", in.UnitCode, err)
+		}
 		if reasons != "" {
 			in.Reasons = strings.Split(reasons, ",")
 		}
@@ -125,4 +137,12 @@ func (w *Warehouse) CityTrend(ctx context.Context, from, to models.Week) ([]City
 		}
 	}
 	return out, nil
+}
+
+// nullProb stores a negative probability (no risk model) as NULL.
+func nullProb(p float64) any {
+	if p < 0 {
+		return nil
+	}
+	return p
 }
