@@ -5,7 +5,7 @@ export CGO_ENABLED = 1
 
 ECHARTS := node_modules/echarts/dist/echarts.min.js
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test bench clean notebooks
 
 all: build
 
@@ -30,6 +30,10 @@ test: deps
 # Benchmarks; results are recorded by hand in BENCHMARKS.md with this command.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./...
+
+# Install the GoNB kernel and tools if missing, build the demo warehouse, execute notebooks/*.ipynb headless.
+notebooks: deps
+	bash notebooks/run.sh
 
 clean:
 	rm -rf bin $(DEMO)

@@ -1,7 +1,8 @@
-// Package charts writes the weekly early-warning report: one self-contained
-// HTML page (index.html) with headline figures, a choropleth map of the
-// current units coloured by escalation score, a table of flagged units with
-// the numbers behind each flag, and the city-wide weekly trend. Chart options
-// are built with go-echarts; echarts itself and the map's GeoJSON are inlined,
-// so the page makes no network request.
+// Package charts writes the weekly early-warning report as one folder of
+// offline HTML pages: index.html (risk map by tier, headline figures, the
+// flagged list), units/<code>.html (a locality page for every unit),
+// trends.html and quality.html, with echarts.min.js shipped once beside them.
+// Chart options are built with go-echarts and encoded with encoding/json, every
+// text from the data is escaped, and a public variant hides case lists and
+// counts below 3.
 package charts

@@ -43,6 +43,7 @@ type locale struct {
 	NotFlagged    string
 
 	Tiers map[models.Tier]string
+	P     *pageWords // words of the pages beyond the overview (i18n_pages.go)
 
 	ColRank, ColTier, ColUnit, ColScore, ColObserved, ColExpected, ColRatio, ColSerious, ColQ, ColReasons string
 
@@ -61,7 +62,7 @@ type locale struct {
 
 var locales = map[string]*locale{
 	"vi": {
-		Lang: "vi", decimal: ",", thousand: ".",
+		Lang: "vi", decimal: ",", thousand: ".", P: &viPages,
 		TitleFmt:      "Báo cáo cảnh báo sớm tranh chấp — tuần %s (%s – %s)",
 		RunID:         "Mã lượt chạy",
 		Headline:      "Số liệu chính",
@@ -74,7 +75,7 @@ var locales = map[string]*locale{
 		ColTier:      "Mức",
 		FlaggedOf:    "%s / %s đơn vị",
 		MapHeading:   "Bản đồ mức cảnh báo theo xã, phường",
-		MapNote:      "Màu theo điểm cảnh báo (càng đậm càng đáng lo ngại); viền đen: đơn vị bị cảnh báo; màu xám: không có dữ liệu.",
+		MapNote:      "Màu theo mức cảnh báo (càng đậm càng đáng lo ngại); viền đen: đơn vị bị cảnh báo; màu xám: không có dữ liệu. Di chuột lên đơn vị để xem số liệu và lý do chính; bấm tên trong danh sách để xem trang của đơn vị.",
 		MapSeries:    "Điểm cảnh báo",
 		MapHigh:      "Cao",
 		MapLow:       "Thấp",
@@ -103,7 +104,7 @@ var locales = map[string]*locale{
 		SeriousCell:      "%s (%s)",
 	},
 	"en": {
-		Lang: "en", decimal: ".", thousand: ",",
+		Lang: "en", decimal: ".", thousand: ",", P: &enPages,
 		TitleFmt:      "Early-warning report on disputes — week %s (%s – %s)",
 		RunID:         "Run ID",
 		Headline:      "Headline figures",
@@ -116,7 +117,7 @@ var locales = map[string]*locale{
 		ColTier:      "Tier",
 		FlaggedOf:    "%s of %s units",
 		MapHeading:   "Map of warning level by commune and ward",
-		MapNote:      "Colour by escalation score (darker is more concerning); black outline: flagged unit; grey: no data.",
+		MapNote:      "Colour by warning tier (darker is more concerning); black outline: flagged unit; grey: no data. Hover a unit for its numbers and main reason; click a name in the list for its page.",
 		MapSeries:    "Escalation score",
 		MapHigh:      "High",
 		MapLow:       "Low",
@@ -224,12 +225,12 @@ func (l *locale) title(w models.Week) string {
 }
 
 // reason turns a machine reason code into a sentence with the numbers behind it.
-func (l *locale) reason(code string, ind *models.Indicator, window int) string {
+func (l *locale) reason(code string, ind *models.Indicator, window int, r *renderer) string {
 	switch code {
 	case "excess":
-		return fmt.Sprintf(l.ReasonExcess, l.num(ind.Ratio, 1), window, l.count(ind.Observed), l.num(ind.Expected, 1))
+		return fmt.Sprintf(l.ReasonExcess, l.num(ind.Ratio, 1), window, r.cnt(ind.Observed), l.num(ind.Expected, 1))
 	case "serious":
-		return fmt.Sprintf(l.ReasonSerious, l.pct(ind.SeriousShare), l.count(ind.Serious), l.pct(ind.SeriousBase))
+		return fmt.Sprintf(l.ReasonSerious, l.pct(ind.SeriousShare), r.cnt(ind.Serious), l.pct(ind.SeriousBase))
 	case "trend":
 		return l.ReasonTrend
 	case "neighbours":

@@ -15,8 +15,16 @@ import (
 	"github.com/canhbao/canhbao/models"
 )
 
-// Colour-blind-safe sequential palette for the score: ColorBrewer YlOrRd (5 classes).
-var scorePalette = []string{"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"}
+// Colour-blind-safe sequential colours of the tiers (ColorBrewer YlOrRd),
+// ordered from "none" to "high"; grey is a unit without an indicator.
+var tierColours = map[models.Tier]string{
+	models.TierNone:     "#ffffcc",
+	models.TierWatch:    "#fecc5c",
+	models.TierElevated: "#fd8d3c",
+	models.TierHigh:     "#bd0026",
+}
+
+var tierOrder = []models.Tier{models.TierHigh, models.TierElevated, models.TierWatch, models.TierNone}
 
 const (
 	noDataColour  = "#d9d9d9"
@@ -26,6 +34,15 @@ const (
 	// unit code, never the display name (names repeat and tone marks vary).
 	joinProperty = "code"
 )
+
+// tierKey is the colour key printed above the map.
+func tierKey(l *locale) []keyItem {
+	var k []keyItem
+	for _, t := range tierOrder {
+		k = append(k, keyItem{Colour: tierColours[t], Text: l.Tiers[t]})
+	}
+	return append(k, keyItem{Colour: noDataColour, Text: l.NoData})
+}
 
 // mapItem is one region of the map series: Name is the unit code (joined on
 // properties.code through nameProperty), Value the score (null when the
@@ -61,17 +78,10 @@ func (mapVisitor) VisitSeriesOpt(series gocharts.MultiSeries) interface{} {
 	return out
 }
 
-// newMapChart builds the choropleth of all units coloured by score.
-func newMapChart(d *ReportData, l *locale) *gocharts.Map {
+// newMapChart builds the choropleth of all units coloured by risk tier,
+// flagged units outlined in black.
+func newMapChart(d *ReportData, l *locale, r *renderer) *gocharts.Map {
 	byCode := indicatorsByCode(d.Indicators)
-	maxScore := 0.0
-	for _, ind := range d.Indicators {
-		if ind.Score > maxScore && !math.IsInf(ind.Score, 1) {
-			maxScore = ind.Score
-		}
-	}
-	top := float32(math.Max(1, math.Ceil(maxScore)))
-
 	items := make([]mapItem, 0, len(d.Units))
 	for _, u := range sortedUnits(d.Units) {
 		it := mapItem{Name: u.Code}
@@ -81,11 +91,17 @@ func newMapChart(d *ReportData, l *locale) *gocharts.Map {
 				s := round(ind.Score, 3)
 				it.Value = &s
 			}
-			if ind.Flagged {
-				it.ItemStyle = &opts.ItemStyle{BorderColor: flaggedBorder, BorderWidth: 2}
+			colour, known := tierColours[ind.Tier]
+			if !known {
+				colour = tierColours[models.TierNone]
 			}
+			st := &opts.ItemStyle{AreaColor: colour}
+			if ind.Flagged {
+				st.BorderColor, st.BorderWidth = flaggedBorder, 2
+			}
+			it.ItemStyle = st
 		}
-		it.Tooltip.Formatter = mapTooltip(u, ind, ok, d.Window, l)
+		it.Tooltip.Formatter = mapTooltip(u, ind, ok, d.Window, l, r)
 		items = append(items, it)
 	}
 
@@ -93,32 +109,23 @@ func newMapChart(d *ReportData, l *locale) *gocharts.Map {
 	m.RegisterMapType(MapName)
 	m.SetGlobalOptions(
 		gocharts.WithInitializationOpts(opts.Initialization{ChartID: MapChartID, Width: "100%", Height: "640px"}),
+		gocharts.WithTitleOpts(opts.Title{Title: fmt.Sprintf(l.P.MapTitle, d.Week.String()),
+			Subtitle: fmt.Sprintf(l.P.MapSubtitle, d.Window)}),
 		gocharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		gocharts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		gocharts.WithAnimation(false),
-		gocharts.WithColorsOpts(opts.Colors(scorePalette)),
-		gocharts.WithVisualMapOpts(opts.VisualMap{
-			Type:       "continuous",
-			Calculable: opts.Bool(true),
-			Min:        0,
-			Max:        top,
-			Text:       []string{l.MapHigh, l.MapLow},
-			InRange:    &opts.VisualMapInRange{Color: scorePalette},
-			Left:       "left",
-			Bottom:     "bottom",
-		}),
 	)
 	m.AddSeries(l.MapSeries, nil,
 		gocharts.WithLabelOpts(opts.Label{Show: opts.Bool(false)}),
 		gocharts.WithItemStyleOpts(opts.ItemStyle{AreaColor: noDataColour, BorderColor: borderColour, BorderWidth: 0.5}),
 		gocharts.WithEmphasisOpts(opts.Emphasis{
 			Label:     &opts.Label{Show: opts.Bool(false)},
-			ItemStyle: &opts.ItemStyle{AreaColor: "#6baed6"},
+			ItemStyle: &opts.ItemStyle{AreaColor: "#56B4E9"},
 		}),
 		gocharts.WithSeriesOpts(func(s *gocharts.SingleSeries) {
 			s.Data = items
 			s.Roam = opts.Bool(true)
-			s.Top, s.Bottom = "16", "16"
+			s.Top, s.Bottom = "56", "16"
 			s.SelectedMode = opts.Bool(false)
 		}),
 	)
@@ -128,7 +135,7 @@ func newMapChart(d *ReportData, l *locale) *gocharts.Map {
 
 // mapTooltip is the HTML shown when hovering a unit; every piece of data
 // in it is escaped here because echarts inserts it as HTML.
-func mapTooltip(u models.Unit, ind *models.Indicator, ok bool, window int, l *locale) string {
+func mapTooltip(u models.Unit, ind *models.Indicator, ok bool, window int, l *locale, r *renderer) string {
 	var b strings.Builder
 	b.WriteString("<b>")
 	b.WriteString(html.EscapeString(unitName(u)))
@@ -144,14 +151,20 @@ func mapTooltip(u models.Unit, ind *models.Indicator, ok bool, window int, l *lo
 	if ind.Flagged {
 		flag = l.Flagged
 	}
-	if t, ok := l.Tiers[ind.Tier]; ok && ind.Tier != models.TierNone {
+	if t, ok := l.Tiers[ind.Tier]; ok {
 		flag += " (" + t + ")"
 	}
 	lines := []string{
-		fmt.Sprintf(l.TipObserved, l.count(ind.Observed), l.num(ind.Expected, 1), l.num(ind.Ratio, 1), window),
-		fmt.Sprintf(l.TipSerious, l.count(ind.Serious), l.pct(ind.SeriousShare)),
+		fmt.Sprintf(l.TipObserved, r.cnt(ind.Observed), l.num(ind.Expected, 1), l.num(ind.Ratio, 1), window),
+		fmt.Sprintf(l.TipSerious, r.cnt(ind.Serious), l.pct(ind.SeriousShare)),
 		fmt.Sprintf(l.TipP, l.prob(ind.PValue), l.prob(ind.QValue)),
 		fmt.Sprintf(l.TipScore, l.num(ind.Score, 2), flag),
+	}
+	if ind.Probability >= 0 {
+		lines = append(lines, fmt.Sprintf(l.P.TipProbability, l.probability(ind.Probability)))
+	}
+	if dr := r.drivers(ind); len(dr) > 0 {
+		lines = append(lines, fmt.Sprintf(l.P.TipDriver, dr[0]))
 	}
 	for _, s := range lines {
 		b.WriteString("<br/>")
@@ -162,7 +175,7 @@ func mapTooltip(u models.Unit, ind *models.Indicator, ok bool, window int, l *lo
 
 // mapOptionJSON returns the echarts option of the map, HTML-safe.
 func mapOptionJSON(d *ReportData, l *locale) ([]byte, error) {
-	return optionJSON(newMapChart(d, l))
+	return optionJSON(newMapChart(d, l, newRenderer(d, l)))
 }
 
 // chartOptions is what go-echarts charts share: Validate, then JSON.

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html/template"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/canhbao/canhbao/models"
@@ -15,6 +15,7 @@ import (
 // ReportData is everything the report shows.
 type ReportData struct {
 	Lang        string             // "vi" (default) or "en"
+	Audience    string             // AudienceInternal (default) or AudiencePublic
 	Week        models.Week        // the report week
 	RunID       string             //
 	GeneratedAt time.Time          // shown in one clearly marked place only
@@ -23,6 +24,23 @@ type ReportData struct {
 	Indicators  []models.Indicator // one per unit for the report week
 	CityTrend   []WeekTotal        // city-wide weekly totals, oldest first
 	Window      int                // weeks in the indicator window (e.g. 4)
+
+	// Warnings are shown as a banner at the top of every page (data-quality
+	// failures of the weekly run, for instance).
+	Warnings []string
+	// Previous holds the indicators of the previous week's run, nil when there
+	// is none; it decides new / persisting / cleared when the risk model did
+	// not set Indicator.Change.
+	Previous []models.Indicator
+	// Optional detail; pages and sections whose data is absent are left out.
+	Neighbours     []models.Neighbour
+	FormerDistrict map[string]string      // current unit code -> former district name (for the settled-rate chart)
+	Panel          *UnitPanel             // per-unit weekly series (locality pages, heat map)
+	Settled        map[string]SettledRate // per unit, over SettledWeeks weeks ending at the report week
+	SettledWeeks   int
+	Subtopics      map[string][]SubtopicCount // per unit
+	Cases          map[string][]CaseRow       // cases behind each flag (internal audience only)
+	Quality        *Quality
 }
 
 // WeekTotal is the city-wide count of one week.
@@ -31,37 +49,79 @@ type WeekTotal struct {
 	Cases, Serious float64
 }
 
-// Chart ids and the map name are fixed so that the output is stable.
+// Chart ids, file names and the map name are fixed so that the output is stable.
 const (
 	MapName      = "canhbao-units" // name given to echarts.registerMap
 	MapChartID   = "canhbao-map"
 	TrendChartID = "canhbao-trend"
 	ReportFile   = "index.html"
+	TrendsFile   = "trends.html"
+	QualityFile  = "quality.html"
+	UnitsDir     = "units"
+	EChartsFile  = "echarts.min.js"
 )
 
-// WriteReport writes dir/index.html (mode 0640), a self-contained page:
-// echarts inlined from echartsJS, the map registered with echarts.registerMap
-// in <head> before the chart scripts run, no external resource. The same
-// input gives byte-identical output.
+// File and directory modes: reports hold sensitive information.
+const (
+	FileMode = 0o640
+	DirMode  = 0o750
+)
+
+// unitCodeRE is what a unit code must look like to become a file name.
+var unitCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// UnitFile is the path of a unit's locality page relative to the report folder.
+func UnitFile(code string) string { return UnitsDir + "/" + code + ".html" }
+
+// WriteReport writes the report folder dir: index.html (overview),
+// trends.html, quality.html (when d.Quality is set), units/<code>.html for
+// every current unit, and echarts.min.js, loaded by every page with a
+// relative <script src> so the folder works offline and carries echarts
+// once. Files are written with mode 0640, folders 0750. The same input
+// gives byte-identical output. Nothing is written when the data is invalid.
 func WriteReport(dir string, d *ReportData, echartsJS []byte) error {
-	page, err := renderReport(d, echartsJS)
+	pages, err := renderAll(d, echartsJS)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("charts: %w", err)
+	for _, p := range []string{dir, filepath.Join(dir, UnitsDir)} {
+		if err := os.MkdirAll(p, DirMode); err != nil {
+			return fmt.Errorf("charts: %w", err)
+		}
+		if err := os.Chmod(p, DirMode); err != nil {
+			return fmt.Errorf("charts: %w", err)
+		}
 	}
-	return writeFileAtomic(filepath.Join(dir, ReportFile), page, 0o640)
+	if err := writeFileAtomic(filepath.Join(dir, EChartsFile), echartsJS, FileMode); err != nil {
+		return err
+	}
+	for _, p := range pages {
+		if err := writeFileAtomic(filepath.Join(dir, filepath.FromSlash(p.path)), p.html, FileMode); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// renderReport builds the page in memory.
-func renderReport(d *ReportData, echartsJS []byte) ([]byte, error) {
+// renderedPage is one file of the report.
+type renderedPage struct {
+	path string // relative, slash-separated
+	html []byte
+}
+
+// renderAll validates d and renders every page in memory.
+func renderAll(d *ReportData, echartsJS []byte) ([]renderedPage, error) {
 	if d == nil {
 		return nil, errors.New("charts: nil report data")
 	}
 	l, err := localeFor(d.Lang)
 	if err != nil {
 		return nil, err
+	}
+	switch d.Audience {
+	case "", AudienceInternal, AudiencePublic:
+	default:
+		return nil, fmt.Errorf("charts: audience %q (want %q or %q)", d.Audience, AudienceInternal, AudiencePublic)
 	}
 	if err := d.Week.Validate(); err != nil {
 		return nil, fmt.Errorf("charts: report week: %w", err)
@@ -72,68 +132,49 @@ func renderReport(d *ReportData, echartsJS []byte) ([]byte, error) {
 	if len(echartsJS) == 0 {
 		return nil, errors.New("charts: no echarts script (run `npm ci`, then FindECharts)")
 	}
-	if containsFold(echartsJS, "</script") || containsFold(echartsJS, "<!--") {
-		return nil, errors.New("charts: echarts script contains </script or <!-- and cannot be inlined")
+	for _, u := range d.Units {
+		if !unitCodeRE.MatchString(u.Code) {
+			return nil, fmt.Errorf("charts: unit code %q cannot name a page", u.Code)
+		}
 	}
 	geo, err := safeGeoJSON(d.MapGeoJSON, d.Units)
 	if err != nil {
 		return nil, err
 	}
-	mapOpt, err := mapOptionJSON(d, l)
-	if err != nil {
+	r := newRenderer(d, l)
+	var out []renderedPage
+	add := func(path string, pg *pageSpec, err error) error {
+		if err != nil {
+			return err
+		}
+		b, err := r.render(pg)
+		if err != nil {
+			return err
+		}
+		out = append(out, renderedPage{path, b})
+		return nil
+	}
+	ov, err := r.overviewPage(geo)
+	if err := add(ReportFile, ov, err); err != nil {
 		return nil, err
 	}
-	trendOpt, err := trendOptionJSON(d, l)
-	if err != nil {
+	tr, err := r.trendsPage()
+	if err := add(TrendsFile, tr, err); err != nil {
 		return nil, err
 	}
-	v := pageView{
-		L:           l,
-		Title:       l.title(d.Week),
-		RunID:       d.RunID,
-		Figures:     headline(d, l),
-		Rows:        flaggedRows(d, l),
-		MapNote:     l.MapNote,
-		MethodNote:  fmt.Sprintf(l.MethodNote, d.Window),
-		MapID:       MapChartID,
-		TrendID:     TrendChartID,
-		MapName:     MapName,
-		ECharts:     template.JS(echartsJS),
-		GeoJSON:     template.JS(geo),
-		MapOption:   template.JS(mapOpt),
-		TrendOption: template.JS(trendOpt),
-	}
-	if !d.GeneratedAt.IsZero() {
-		// Shown in Vietnam's time (UTC+7, no daylight saving), dd/mm/yyyy.
-		v.GeneratedAt = d.GeneratedAt.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04") + " (UTC+7)"
-	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, v); err != nil {
-		return nil, fmt.Errorf("charts: render page: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// figure is one headline number.
-type figure struct{ Label, Value string }
-
-func headline(d *ReportData, l *locale) []figure {
-	var obs, exp, ser float64
-	flagged := 0
-	for _, ind := range d.Indicators {
-		obs += ind.Observed
-		exp += ind.Expected
-		ser += ind.Serious
-		if ind.Flagged {
-			flagged++
+	if d.Quality != nil {
+		q, err := r.qualityPage()
+		if err := add(QualityFile, q, err); err != nil {
+			return nil, err
 		}
 	}
-	return []figure{
-		{fmt.Sprintf(l.CasesWindow, d.Window), l.count(obs)},
-		{l.ExpectedTotal, l.num(exp, 1)},
-		{fmt.Sprintf(l.SeriousWindow, d.Window), l.count(ser)},
-		{l.FlaggedUnits, fmt.Sprintf(l.FlaggedOf, l.num(float64(flagged), 0), l.num(float64(len(d.Units)), 0))},
+	for _, u := range sortedUnits(d.Units) {
+		up, err := r.unitPage(u)
+		if err := add(UnitFile(u.Code), up, err); err != nil {
+			return nil, err
+		}
 	}
+	return out, nil
 }
 
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {

@@ -120,3 +120,50 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("trend chart has %d series, want 2", p.TrendSeries)
 	}
 }
+
+// TestPagesInBrowser opens one page of each other type (locality page of
+// the hostile-named unit, trends, data quality) in headless Chromium.
+func TestPagesInBrowser(t *testing.T) {
+	d := fixture(t)
+	dir := t.TempDir()
+	if err := WriteReport(dir, d, echartsJS(t)); err != nil {
+		t.Fatal(err)
+	}
+	for page, charts := range map[string][]string{
+		"units/00008.html": {UnitCountsID, UnitCategoryID, UnitSeverityID, UnitNeighboursID},
+		TrendsFile:         {CatCityID, SettledDistrictID, SettledUnitID, HeatMapID},
+		QualityFile:        {QualityOutcomeID},
+	} {
+		t.Run(page, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			res, err := browsercheck.CheckEval(ctx, filepath.Join(dir, filepath.FromSlash(page)), 30*time.Second,
+				map[string]string{"images": `document.images.length`})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range append(res.ConsoleErrors, res.Exceptions...) {
+				t.Errorf("console error or exception: %s", e)
+			}
+			for _, u := range res.ExternalRequests {
+				t.Errorf("external request: %s", u)
+			}
+			for _, a := range res.Alerts {
+				t.Errorf("dialog opened: %s", a)
+			}
+			var ids []string
+			for _, c := range res.Canvases {
+				ids = append(ids, c.ChartID)
+				if c.Width == 0 || c.Height == 0 {
+					t.Errorf("chart %s has no canvas (%dx%d)", c.ChartID, c.Width, c.Height)
+				}
+			}
+			if !slices.Equal(ids, charts) {
+				t.Errorf("charts %v, want %v", ids, charts)
+			}
+			if string(res.Values["images"]) != "0" {
+				t.Errorf("%s <img> elements: a name was not escaped", res.Values["images"])
+			}
+		})
+	}
+}

@@ -13,6 +13,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// writtenIndex is the index.html of the last writeFixture.
+var writtenIndex string
+
 func writeFixture(t *testing.T, d *ReportData, js []byte) []byte {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "report")
@@ -20,6 +23,7 @@ func writeFixture(t *testing.T, d *ReportData, js []byte) []byte {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, ReportFile)
+	writtenIndex = path
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -46,14 +50,22 @@ func TestWriteReport(t *testing.T) {
 	if !strings.Contains(s, "<title>"+wantTitle+"</title>") || !strings.Contains(s, "<h1>"+wantTitle+"</h1>") {
 		t.Errorf("title/heading %q missing", wantTitle)
 	}
-	if !bytes.Contains(page, js) {
-		t.Error("echarts is not inlined")
+	// echarts is shipped once, beside the pages, and loaded relatively.
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(writtenIndex), EChartsFile)); err != nil || !bytes.Equal(b, js) {
+		t.Errorf("echarts.min.js not written beside the page (%v)", err)
 	}
-	// No external resource of any kind (outside echarts' own code, which
-	// builds an <img src> for its save-as-image tool).
-	own := strings.Replace(s, string(js), "", 1)
-	if m := regexp.MustCompile(`(?i)<[a-z]+[^>]*\s(src|href)\s*=`).FindString(own); m != "" {
+	if strings.Count(s, `<script src="echarts.min.js"></script>`) != 1 {
+		t.Error("page does not load ./echarts.min.js")
+	}
+	// No other resource of any kind: the only src is echarts, links are relative pages.
+	own := strings.Replace(s, `<script src="echarts.min.js"></script>`, "", 1)
+	if m := regexp.MustCompile(`(?i)<[a-z]+[^>]*\s(src)\s*=`).FindString(own); m != "" {
 		t.Errorf("page loads a resource: %s", m)
+	}
+	for _, m := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(s, -1) {
+		if !regexp.MustCompile(`^(index|trends|quality)\.html$|^units/[0-9]+\.html$`).MatchString(m[1]) {
+			t.Errorf("unexpected link %q", m[1])
+		}
 	}
 	for _, bad := range []string{`src="http`, `src='http`, `url(http`, `@import`} {
 		if strings.Contains(s, bad) {
@@ -88,8 +100,9 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	// Table: flagged units by score, with the numbers and reasons in words.
-	i4 := strings.Index(s, "Phường Ba Đình")
-	i8 := strings.Index(s, "&lt;img src=x")
+	tbl := s[strings.Index(s, `<section id="flagged">`):]
+	i4 := strings.Index(tbl, "Phường Ba Đình")
+	i8 := strings.Index(tbl, "&lt;img src=x")
 	if i4 < 0 || i8 < 0 || i4 > i8 {
 		t.Error("flagged table not sorted by score (00004 first)")
 	}
@@ -149,12 +162,13 @@ func TestWriteReportNoFlags(t *testing.T) {
 
 func TestWriteReportErrors(t *testing.T) {
 	cases := map[string]func(d *ReportData) ([]byte, error){
-		"language":     func(d *ReportData) ([]byte, error) { d.Lang = "fr"; return []byte("x"), nil },
-		"window":       func(d *ReportData) ([]byte, error) { d.Window = 0; return []byte("x"), nil },
-		"week":         func(d *ReportData) ([]byte, error) { d.Week.Num = 54; return []byte("x"), nil },
-		"no echarts":   func(d *ReportData) ([]byte, error) { return nil, nil },
-		"script close": func(d *ReportData) ([]byte, error) { return []byte(`var a="</SCRIPT>"`), nil },
-		"bad geojson":  func(d *ReportData) ([]byte, error) { d.MapGeoJSON = []byte(`{"type":`); return []byte("x"), nil },
+		"language":    func(d *ReportData) ([]byte, error) { d.Lang = "fr"; return []byte("x"), nil },
+		"window":      func(d *ReportData) ([]byte, error) { d.Window = 0; return []byte("x"), nil },
+		"week":        func(d *ReportData) ([]byte, error) { d.Week.Num = 54; return []byte("x"), nil },
+		"no echarts":  func(d *ReportData) ([]byte, error) { return nil, nil },
+		"audience":    func(d *ReportData) ([]byte, error) { d.Audience = "everyone"; return []byte("x"), nil },
+		"unit code":   func(d *ReportData) ([]byte, error) { d.Units[0].Code = "../x"; return []byte("x"), nil },
+		"bad geojson": func(d *ReportData) ([]byte, error) { d.MapGeoJSON = []byte(`{"type":`); return []byte("x"), nil },
 		"missing unit": func(d *ReportData) ([]byte, error) {
 			d.Units = append(d.Units, d.Units[0])
 			d.Units[len(d.Units)-1].Code = "99999"

@@ -2,4 +2,5 @@
 // current units, the unit lists of earlier vintages, old->current crosswalks,
 // neighbour pairs and a boundary GeoJSON. Nothing in it knows about Hanoi; the
 // file shapes and naming convention are documented in docs/geography.md.
+// QueenContiguity derives neighbour pairs from the polygons of a GeoJSON.
 package geo

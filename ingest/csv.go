@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/canhbao/canhbao/models"
@@ -43,6 +44,16 @@ type Record struct {
 	Row  int // 1-based line of the record's start in the file
 	Case *models.Case
 	Err  *models.RowError
+	// Cells is the quarantined row cell by cell, labelled by its header and
+	// masked like RowError.Raw, for an export that can be corrected and
+	// ingested again.
+	Cells []Cell
+}
+
+// Cell is one labelled cell of a quarantined row.
+type Cell struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
 }
 
 // ErrNoHeader is wrapped by ParseCSV's error when no header row is found.
@@ -58,15 +69,77 @@ const maxLabelLen = 160
 // sniffSize is how much of a file is examined to pick the delimiter.
 const sniffSize = 64 << 10
 
-// ParseCSV streams the rows of one logbook CSV (UTF-8, BOM allowed),
-// calling emit for every data row, in file order.
+// ParseCSV streams the rows of one logbook CSV (encoding detected: UTF-8
+// with or without BOM, UTF-16 with BOM, Windows-1258), calling emit for
+// every data row, in file order. It is Parse over a CSVReader.
+func ParseCSV(file string, r io.Reader, opt Options, emit func(Record) error) (Stats, error) {
+	rd, err := NewCSVReader(file, r, "", opt.Delimiter)
+	if err != nil {
+		return Stats{}, err
+	}
+	return Parse(file, rd, opt, emit)
+}
+
+// CSVReader reads delimited text: , ; or tab, in any of Encodings.
+type CSVReader struct {
+	file     string
+	cr       *csv.Reader
+	Encoding string // the encoding used (detected or given)
+	Comma    rune   // the delimiter used
+}
+
+// NewCSVReader reads CSV from r. enc "" detects the encoding, delim 0 the
+// delimiter (the one under which a row of the first 64 KiB has the most
+// known header labels).
+func NewCSVReader(file string, r io.Reader, enc string, delim rune) (*CSVReader, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < sniffSize {
+		br = bufio.NewReaderSize(r, sniffSize)
+	}
+	text, enc, err := decoder(file, br, enc)
+	if err != nil {
+		return nil, err
+	}
+	tr, ok := text.(*bufio.Reader)
+	if !ok {
+		tr = bufio.NewReaderSize(text, sniffSize)
+	}
+	if delim == 0 {
+		head, _ := tr.Peek(sniffSize) // a short file gives EOF: head holds all of it
+		delim = sniffDelimiter(head)
+	}
+	cr := csv.NewReader(tr)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	return &CSVReader{file: file, cr: cr, Encoding: enc, Comma: delim}, nil
+}
+
+// Next returns the next record; its cells are valid until the next call.
+func (c *CSVReader) Next() (Row, error) {
+	cells, err := c.cr.Read()
+	if err == io.EOF {
+		return Row{}, io.EOF
+	}
+	if err != nil {
+		return Row{}, fmt.Errorf("ingest: %s: unreadable CSV: %w", c.file, err)
+	}
+	line, _ := c.cr.FieldPos(0)
+	return Row{Num: line, Cells: cells}, nil
+}
+
+// Parse reads every table of rd, calling emit for every data row, in
+// order.
 //
-// The header row is the first row where at least 3 cells are known labels
-// (see labels; case, diacritics and punctuation do not matter). Rows above
-// it are title rows. Columns are mapped to canonical fields; the file must
-// have a received date, a unit (name or code), a category and an outcome
-// (one column, or the official form's two marked columns) or it is
-// rejected as a whole.
+// The header row of a table is the first row where at least 3 cells are
+// known labels (see labels; case, diacritics and punctuation do not
+// matter). Rows above it are title rows. Columns are mapped to canonical
+// fields; a table must have a received date, a unit (name or code), a
+// category and an outcome (one column, or the official form's two marked
+// columns) or the file is rejected as a whole. A table (XLSX sheet) with
+// no header row at all is counted as ignored rows, unless no table of the
+// file has one: then the file is rejected.
 //
 // Each data row is parsed, its unit resolved with opt.Resolver as of its
 // received date, and the case checked with Validate. A row that fails
@@ -80,10 +153,10 @@ const sniffSize = 64 << 10
 // the current unit, received date, parties hash and summary hash; STT is
 // never part of it.
 //
-// A malformed file (no header, unreadable CSV) returns an error naming the
+// A malformed file (no header, unreadable) returns an error naming the
 // file, with the Stats of the rows read before it. If emit returns an
-// error, ParseCSV stops and returns it; that row is not counted.
-func ParseCSV(file string, r io.Reader, opt Options, emit func(Record) error) (Stats, error) {
+// error, Parse stops and returns it; that row is not counted.
+func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats, error) {
 	var st Stats
 	if len(opt.Key) == 0 {
 		return st, fmt.Errorf("ingest: %s: no HMAC key for party hashes", file)
@@ -91,36 +164,41 @@ func ParseCSV(file string, r io.Reader, opt Options, emit func(Record) error) (S
 	if opt.Resolver == nil {
 		return st, fmt.Errorf("ingest: %s: no unit resolver", file)
 	}
-	br := bufio.NewReaderSize(r, sniffSize)
-	head, _ := br.Peek(sniffSize) // a short file gives EOF: head holds all of it
-	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-		head = head[3:]
-	}
-	delim := opt.Delimiter
-	if delim == 0 {
-		delim = sniffDelimiter(head)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-
-	p := &parser{file: file, opt: opt}
+	var p *parser
+	sheet, headers, notText := "", 0, false
 	for {
-		cells, err := cr.Read()
+		row, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return st, fmt.Errorf("ingest: %s: unreadable CSV: %w", file, err)
+			return st, err
 		}
-		line, _ := cr.FieldPos(0)
-		rec, kind := p.row(cells, line)
+		if p == nil || row.Sheet != sheet {
+			if p != nil && p.cols != nil {
+				headers++
+			}
+			sheet = row.Sheet
+			name := file
+			if sheet != "" {
+				name = file + " [" + sheet + "]"
+			}
+			p = &parser{file: name, opt: opt, cache: newResolveCache(opt.Resolver)}
+		}
+		p.excelDates = row.ExcelDates
+		rec, kind := p.row(row.Cells, row.Num)
 		switch kind {
 		case rowHeader:
 			continue
 		case rowIgnored:
+			if p.cols == nil && !notText {
+				for _, c := range row.Cells {
+					if !utf8.ValidString(c) {
+						notText = true
+						break
+					}
+				}
+			}
 			st.Read++
 			st.Ignored++
 			continue
@@ -137,11 +215,14 @@ func ParseCSV(file string, r io.Reader, opt Options, emit func(Record) error) (S
 			st.Quarantined++
 		}
 	}
-	if p.cols == nil {
+	if p != nil && p.cols != nil {
+		headers++
+	}
+	if headers == 0 {
 		msg := fmt.Sprintf("ingest: %s: %%w: no row has %d or more known column labels such as STT, %q, Xã/Phường, Loại vụ việc, Kết quả hòa giải",
 			file, minHeaderLabels, labels[fReceived][0])
-		if !utf8.Valid(head) {
-			msg += " (the file is not UTF-8 text: save it as CSV UTF-8)"
+		if notText {
+			msg += " (the file is not text in a known encoding: save it as CSV UTF-8 or give --encoding)"
 		}
 		return st, fmt.Errorf(msg, ErrNoHeader)
 	}
@@ -193,14 +274,16 @@ const (
 )
 
 type parser struct {
-	file      string
-	opt       Options
-	names     []string       // header labels as written
-	cols      []string       // column -> field ("" unknown)
-	at        map[string]int // field -> first column
-	afterHead bool           // the previous record was the header
-	outcomeOK bool           // the columns hold an outcome (checked at the first data row)
-	headerErr error
+	file       string
+	opt        Options
+	cache      *resolveCache
+	excelDates bool           // numbers in date cells are Excel serial dates
+	names      []string       // header labels as written
+	cols       []string       // column -> field ("" unknown)
+	at         map[string]int // field -> first column
+	afterHead  bool           // the previous record was the header
+	outcomeOK  bool           // the columns hold an outcome (checked at the first data row)
+	headerErr  error
 }
 
 func (p *parser) row(cells []string, line int) (Record, rowKind) {
@@ -359,11 +442,11 @@ func (p *parser) cell(cells []string, f string) string {
 
 func (p *parser) has(f string) bool { _, ok := p.at[f]; return ok }
 
-// raw is the row for the quarantine: "label: value" for every non-empty
-// cell, private and unlabelled cells, and cells naming a party, replaced
-// by "[đã ẩn]".
-func (p *parser) raw(cells []string, names []string) string {
-	var parts []string
+// raw is the row for the quarantine: its cells as (label, value), empty
+// cells left out, and the cells of private and unlabelled columns, and
+// cells naming a party, replaced by "[đã ẩn]".
+func (p *parser) raw(cells []string, names []string) []Cell {
+	var out []Cell
 	for i, c := range cells {
 		c = cleanText(strings.ToValidUTF8(c, "\uFFFD"))
 		if c == "" {
@@ -381,7 +464,16 @@ func (p *parser) raw(cells []string, names []string) string {
 		} else if utf8.RuneCountInString(c) > 200 {
 			c = string([]rune(c)[:200]) + "…"
 		}
-		parts = append(parts, name+": "+c)
+		out = append(out, Cell{Label: name, Value: c})
+	}
+	return out
+}
+
+// rawText joins cells as "label: value | label: value".
+func rawText(cells []Cell) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = c.Label + ": " + c.Value
 	}
 	return strings.Join(parts, " | ")
 }
@@ -437,8 +529,9 @@ func (p *parser) data(cells []string, line int) Record {
 			}
 			reason += " (also " + strings.Join(more, "; ") + ")"
 		}
-		return Record{Row: line, Err: &models.RowError{File: p.file, Row: line, Field: first.Field,
-			Reason: reason, Raw: p.raw(cells, names), Err: &first}}
+		raw := p.raw(cells, names)
+		return Record{Row: line, Cells: raw, Err: &models.RowError{File: p.file, Row: line, Field: first.Field,
+			Reason: reason, Raw: rawText(raw), Err: &first}}
 	}
 	var ps problems
 	for _, c := range cells {
@@ -457,15 +550,20 @@ func (p *parser) data(cells []string, line int) Record {
 	}
 	summary := p.cell(cells, fSummary)
 	c.SummaryHash = SummaryHash(summary)
+	for _, f := range []string{fParties, fSummary} {
+		if p.cell(cells, f) == redacted {
+			ps.add(f, errors.New("still reads "+redacted+" (a quarantine export masks it): copy it from the logbook"))
+		}
+	}
 
 	var err error
 	if s := p.cell(cells, fReceived); s == "" {
 		ps.add(fReceived, errors.New("missing"))
-	} else if c.ReceivedDate, err = parseDate(s); err != nil {
+	} else if c.ReceivedDate, err = p.date(s); err != nil {
 		ps.add(fReceived, err)
 	}
 	if s := p.cell(cells, fClosed); s != "" {
-		if c.ClosedDate, err = parseDate(s); err != nil {
+		if c.ClosedDate, err = p.date(s); err != nil {
 			ps.add(fClosed, err)
 		} else if !c.ReceivedDate.IsZero() && c.ClosedDate.Before(c.ReceivedDate) {
 			ps.add(fClosed, fmt.Errorf("%q is before the received date %s", s, c.ReceivedDate.Format("02/01/2006")))
@@ -494,7 +592,7 @@ func (p *parser) data(cells []string, line int) Record {
 			splitKey = "c:" + strings.Join([]string{code, NormalizeName(name), NormalizeName(district),
 				c.ReceivedDate.Format("2006-01-02"), c.PartiesHash, c.SummaryHash}, "\x1f")
 		}
-		c.UnitCode, c.SourceUnitCode, c.Apportioned, err = p.opt.Resolver.Resolve(code, name, district, c.ReceivedDate, splitKey)
+		c.UnitCode, c.SourceUnitCode, c.Apportioned, err = p.cache.resolve(code, name, district, c.ReceivedDate, splitKey)
 		if err != nil {
 			var fe *models.FieldError
 			if errors.As(err, &fe) {
@@ -552,4 +650,14 @@ func (p *parser) outcome(cells []string, closed bool) (models.Outcome, error) {
 		return "", errors.New("missing, but the case has a closed date")
 	}
 	return models.OutcomeInProgress, nil
+}
+
+// date parses a date cell; in a spreadsheet a number is an Excel serial date.
+func (p *parser) date(s string) (time.Time, error) {
+	if p.excelDates {
+		if t, ok := excelSerial(s); ok {
+			return t, nil
+		}
+	}
+	return parseDate(s)
 }

@@ -52,8 +52,8 @@ var labels = map[string][]string{
 	fSummary:    {"Nội dung chủ yếu của vụ, việc", "Nội dung vụ việc", "Nội dung vụ, việc", "Nội dung", "summary"},
 	fCategory:   {"Loại vụ việc", "Loại vụ, việc", "Lĩnh vực", "Loại", "category"},
 	fOutcome:    {"Kết quả hòa giải", "Kết quả", "outcome"},
-	fSettled:    {"Hòa giải thành"},
-	fNotSettled: {"Hòa giải không thành"},
+	fSettled:    {"Hòa giải thành", "outcome_settled"},
+	fNotSettled: {"Hòa giải không thành", "outcome_not_settled"},
 	fViolence:   {"Nguy cơ bạo lực", "Có nguy cơ bạo lực", "violence_risk"},
 	fCrime:      {"Dấu hiệu tội phạm", "Có dấu hiệu tội phạm", "crime_signs"},
 	fReferred:   {"Chuyển cơ quan", "Chuyển cơ quan có thẩm quyền", "Chuyển đến", "referred_to"},
@@ -220,4 +220,14 @@ func parseSeq(s string) int {
 		return 0
 	}
 	return n
+}
+
+// excelSerial reads an Excel serial date (days since 1899-12-30 in the 1900
+// date system, a fraction being the time of day) between 1900 and 2999.
+func excelSerial(s string) (time.Time, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 61 || f >= 401769 { // 01/03/1900 .. 01/01/3000
+		return time.Time{}, false
+	}
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f)), true
 }

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -169,7 +171,32 @@ func labelKey(s string) string {
 
 // valueKey is the key of a coded cell value (category, outcome, flags):
 // like labelKey but keeps parenthesised text.
-func valueKey(s string) string { return strings.ReplaceAll(fold(s, true), " ", "") }
+func valueKey(s string) string {
+	if len(s) > maxCachedValue {
+		return strings.ReplaceAll(fold(s, true), " ", "")
+	}
+	if k, ok := valueKeys.Load(s); ok {
+		return k.(string)
+	}
+	k := strings.ReplaceAll(fold(s, true), " ", "")
+	if valueKeyN.Add(1) <= maxValueKeys {
+		valueKeys.Store(strings.Clone(s), k)
+	}
+	return k
+}
+
+// Coded cells (category, outcome, flags) repeat endlessly: their keys are
+// memoised, up to maxValueKeys distinct cells of at most maxCachedValue
+// bytes, so hostile input cannot grow the cache without bound.
+var (
+	valueKeys sync.Map
+	valueKeyN atomic.Int64
+)
+
+const (
+	maxValueKeys   = 1 << 14
+	maxCachedValue = 64
+)
 
 // cleanText trims a free-text cell, puts it in NFC and collapses white space.
 func cleanText(s string) string {

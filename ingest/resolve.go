@@ -25,6 +25,7 @@ type Resolver struct {
 	district map[int]string       // unit index -> NormalizeName(district)
 	cands    map[string][]int     // vintage -> unit indexes (for suggestions)
 	loose    [][]string           // unit index -> NormalizeName of its names
+	bounds   []time.Time          // sorted dates where the vintage order changes
 }
 
 type vintage struct {
@@ -93,6 +94,15 @@ func NewResolver(g *models.Geography) *Resolver {
 		a, b := r.vintages[i].from, r.vintages[j].from
 		return a.Before(b)
 	})
+	for _, v := range r.vintages {
+		if !v.from.IsZero() {
+			r.bounds = append(r.bounds, v.from)
+		}
+		if !v.to.IsZero() {
+			r.bounds = append(r.bounds, v.to.AddDate(0, 0, 1))
+		}
+	}
+	sort.Slice(r.bounds, func(i, j int) bool { return r.bounds[i].Before(r.bounds[j]) })
 	for _, l := range g.Crosswalk {
 		k := [2]string{l.OldVintage, l.OldCode}
 		r.links[k] = append(r.links[k], link{l.NewCode, l.Weight})
@@ -168,20 +178,28 @@ func (r *Resolver) order(d time.Time) []string {
 // Errors are *models.FieldError with field "unit_code" or "unit_name"; the
 // reason lists up to 5 candidates.
 func (r *Resolver) Resolve(code, name, district string, d time.Time, splitKey string) (current, source string, apportioned bool, err error) {
-	code = strings.TrimSpace(code)
-	name = cleanText(name)
-	var u int
-	switch {
-	case code != "":
-		u, err = r.byCodeOn(code, name, d)
-	case name != "":
-		u, err = r.byNameOn(name, district, d)
-	default:
-		return "", "", false, &models.FieldError{Field: "unit_name", Reason: "missing (no unit name or code)"}
-	}
+	u, err := r.find(code, name, district, d)
 	if err != nil {
 		return "", "", false, err
 	}
+	return r.current(u, splitKey)
+}
+
+// find returns the index of the unit a record names on date d.
+func (r *Resolver) find(code, name, district string, d time.Time) (int, error) {
+	code = strings.TrimSpace(code)
+	name = cleanText(name)
+	switch {
+	case code != "":
+		return r.byCodeOn(code, name, d)
+	case name != "":
+		return r.byNameOn(name, district, d)
+	}
+	return 0, &models.FieldError{Field: "unit_name", Reason: "missing (no unit name or code)"}
+}
+
+// current maps unit u onto the current units (see Resolve).
+func (r *Resolver) current(u int, splitKey string) (current, source string, apportioned bool, err error) {
 	unit := r.units[u]
 	if unit.Vintage == models.CurrentVintage {
 		return unit.Code, unit.Code, false, nil

@@ -46,7 +46,7 @@ func (w *Warehouse) SaveRun(ctx context.Context, r Run, inds []models.Indicator)
 		}
 		if _, err := st.ExecContext(ctx, r.RunID, in.UnitCode, in.Week.String(), in.Observed, in.Expected,
 			in.Ratio, in.PValue, in.QValue, in.Serious, in.SeriousShare, in.SeriousBase, in.Score, string(in.Tier), in.Flagged,
-			strings.Join(in.Reasons, ","), nullProb(in.Probability), string(in.Change), drivers); err != nil {
+			strings.Join(in.Reasons, ","), nullProb(in.Probability), string(in.Change), string(drivers)); err != nil {
 			return fmt.Errorf("warehouse: indicator %s %s: %w", in.UnitCode, in.Week, err)
 		}
 	}

@@ -81,10 +81,26 @@ func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.We
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
+	var prev []models.Indicator
+	if pr, err := w.LatestRun(ctx, wk.Add(-1)); err != nil {
+		return nil, err
+	} else if pr != nil {
+		if prev, err = w.Indicators(ctx, pr.RunID); err != nil {
+			return nil, err
+		}
+	}
+	method := "escalation-nb-glm/v1"
+	risk, _, err := applyRisk(ctx, w, first, wk, cfg, inds, prev)
+	if err != nil {
+		return nil, err
+	}
+	if risk {
+		method = "escalation-nb-glm/v1+risk-logit/v1"
+	}
 	now := m.Now().UTC()
 	settings, _ := json.Marshal(cfg)
 	run := warehouse.Run{RunID: fmt.Sprintf("run-%s-%s", wk, now.Format("20060102T150405.000Z")),
-		Week: wk, CreatedAt: now, Method: "escalation-nb-glm/v1", Settings: string(settings)}
+		Week: wk, CreatedAt: now, Method: method, Settings: string(settings)}
 	flagged := 0
 	for i := range inds {
 		inds[i].RunID = run.RunID
@@ -97,6 +113,9 @@ func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.We
 	}
 	fmt.Fprintf(m.Stdout, "analyze: week %s (%s..%s): %d units, %d flagged, run %s\n", wk,
 		wk.Monday().Format("02/01/2006"), wk.Sunday().Format("02/01/2006"), len(inds), flagged, run.RunID)
+	if err := m.analyzeSpatial(ctx, w, &run, p, inds, g, cfg); err != nil {
+		return nil, err
+	}
 	return &run, nil
 }
 

@@ -1,27 +1,31 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/canhbao/canhbao/ingest"
-	"github.com/canhbao/canhbao/models"
 	"github.com/canhbao/canhbao/warehouse"
 )
 
-// runIngest handles "ingest [--db F] [--json] FILE...".
+// runIngest handles "ingest [--db F] [--json] [--format F] [--encoding E]
+// [--delimiter D] [--mapping M] FILE...".
 func (m *Main) runIngest(ctx context.Context, args []string) error {
 	fs := m.newFlags("ingest")
 	db := dbFlag(fs)
 	keyFile := fs.String("key-file", "", "file holding the party-hash key (default: FILE.key beside --db; created with mode 0600); $CANHBAO_HASH_KEY overrides")
 	asJSON := fs.Bool("json", false, "print one JSON object per file instead of a text summary")
+	format := fs.String("format", "", "input format: csv, xlsx, json, parquet, arrow (default: detect from the file)")
+	encoding := fs.String("encoding", "auto", "text encoding of CSV files: "+strings.Join(ingest.Encodings, ", "))
+	delim := fs.String("delimiter", "", `CSV delimiter: "," ";" or "tab" (default: detect)`)
+	mapping := fs.String("mapping", "", "TOML mapping file for sources other than logbooks (see docs/ingest.md)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -37,6 +41,22 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	ing.read = ingest.ReadOptions{Format: ingest.Format(strings.ToLower(*format)), Encoding: *encoding}
+	switch *delim {
+	case "":
+	case "tab", `\t`, "\t":
+		ing.read.Delimiter = '\t'
+	case ",", ";":
+		ing.read.Delimiter = rune((*delim)[0])
+	default:
+		return &usageError{fmt.Sprintf("ingest: --delimiter %q: want \",\", \";\" or tab", *delim)}
+	}
+	if *mapping != "" {
+		if ing.mapping, err = ingest.LoadMapping(*mapping); err != nil {
+			return &usageError{err.Error()}
+		}
+	}
+	ing.progress = isTerminal(m.Stderr)
 	var rejected error
 	for _, f := range fs.Args() {
 		b, err := ing.file(ctx, f)
@@ -76,9 +96,12 @@ func asInput(err error, target **inputError) bool {
 
 // ingester holds what every file of one ingest run needs.
 type ingester struct {
-	w   *warehouse.Warehouse
-	opt ingest.Options
-	m   *Main
+	w        *warehouse.Warehouse
+	opt      ingest.Options
+	m        *Main
+	read     ingest.ReadOptions
+	mapping  *ingest.Mapping
+	progress bool // draw a progress bar on stderr
 }
 
 func (m *Main) newIngester(ctx context.Context, w *warehouse.Warehouse, dbPath, keyFile string) (*ingester, error) {
@@ -110,38 +133,102 @@ func (m *Main) hashKey(dbPath, keyFile string) ([]byte, error) {
 	return ingest.LoadOrCreateKey(keyFile)
 }
 
-// file ingests one file in one transaction, or recognises it as already ingested.
+// file ingests one file in one transaction, or recognises it as already
+// ingested. The file is streamed: its SHA-256 in a first pass, then its
+// rows through the parser into the batch writer's staging tables.
 func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, error) {
-	body, err := os.ReadFile(path)
+	sha, size, err := fileSHA256(path)
 	if err != nil {
 		return nil, &inputError{path, err}
 	}
-	sum := sha256.Sum256(body)
-	sha := hex.EncodeToString(sum[:])
 	if prev, err := in.w.BatchBySHA(ctx, sha); err != nil {
 		return nil, err
 	} else if prev != nil {
-		return &warehouse.Batch{BatchID: prev.BatchID, File: path, SHA256: sha, SizeBytes: int64(len(body)),
+		return &warehouse.Batch{BatchID: prev.BatchID, File: path, SHA256: sha, SizeBytes: size,
 			Read: prev.Read, Duplicate: prev.Read - prev.Ignored, Ignored: prev.Ignored, AlreadyIngested: true,
 			StartedAt: in.m.Now().UTC(), FinishedAt: in.m.Now().UTC()}, nil
 	}
-	b := &warehouse.Batch{File: path, SHA256: sha, SizeBytes: int64(len(body)), StartedAt: in.m.Now().UTC()}
-	var cases []models.Case
-	var bad []*models.RowError
-	st, err := ingest.ParseCSV(path, bytes.NewReader(body), in.opt, func(r ingest.Record) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &inputError{path, err}
+	}
+	defer f.Close()
+	rd, err := ingest.NewReader(path, f, in.read)
+	if err != nil {
+		return nil, &inputError{path, err}
+	}
+	if c, ok := rd.(io.Closer); ok {
+		defer c.Close()
+	}
+	b := &warehouse.Batch{File: path, SHA256: sha, SizeBytes: size, StartedAt: in.m.Now().UTC()}
+	b.Format, b.Encoding = readerFormat(rd)
+	if in.mapping != nil {
+		rd = in.mapping.Wrap(rd)
+	}
+	bw, err := in.w.BeginBatch(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	defer bw.Close()
+	bar := newProgressBar(in.m.Stderr, path, f, size, in.progress)
+	var werr error // a warehouse failure, as opposed to bad input
+	st, err := ingest.Parse(path, rd, in.opt, func(r ingest.Record) error {
+		bar.tick()
 		if r.Err != nil {
-			bad = append(bad, r.Err)
-		} else {
-			cases = append(cases, *r.Case)
+			cells, err := json.Marshal(r.Cells)
+			if err != nil {
+				werr = err
+				return err
+			}
+			werr = bw.AddRowError(r.Err, string(cells))
+			return werr
 		}
-		return nil
+		werr = bw.AddCase(r.Case)
+		return werr
 	})
+	bar.done()
+	if werr != nil {
+		return nil, werr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &inputError{path, err}
 	}
 	b.Read, b.Ignored = st.Read, st.Ignored
-	if err := in.w.IngestBatch(ctx, b, cases, bad); err != nil {
+	if err := bw.Commit(); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// readerFormat names the format (and text encoding) a reader reads.
+func readerFormat(rd ingest.Reader) (format, encoding string) {
+	switch r := rd.(type) {
+	case *ingest.CSVReader:
+		return string(ingest.FormatCSV), r.Encoding
+	case *ingest.XLSXReader:
+		return string(ingest.FormatXLSX), ""
+	case *ingest.JSONReader:
+		return string(ingest.FormatJSON), ""
+	case *ingest.ArrowReader:
+		return r.Format(), ""
+	}
+	return "", ""
+}
+
+// fileSHA256 hashes a file as a stream.
+func fileSHA256(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -19,14 +19,17 @@ const (
 	exitInternal = 1 // unexpected failure
 	exitUsage    = 2 // bad command line or configuration
 	exitInput    = 3 // an input file was rejected as a whole
-	exitBusy     = 4 // the database is held by another process
+	exitBusy     = 4 // the database or the run lock is held by another process
+	exitQuality  = 5 // run: a data-quality threshold was crossed (the report is still published)
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := NewMain()
+	stopProfile := startProfile(os.Getenv)
 	err := m.Run(ctx, os.Args[1:])
+	stopProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "canhbao:", err)
 	}
@@ -46,6 +49,8 @@ func exitCode(err error) int {
 		return exitInput
 	case errors.Is(err, warehouse.ErrBusy):
 		return exitBusy
+	case errors.As(err, new(*qualityError)):
+		return exitQuality
 	}
 	return exitInternal
 }
@@ -68,9 +73,18 @@ Usage:
   canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
   canhbao units load [--db FILE] DIR
   canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
-  canhbao ingest   [--db FILE] [--json] FILE...
+  canhbao synthgeo --out DIR [--units N] [--provinces P] [--seed S] [--logbook-rows N]
+  canhbao ingest   [--db FILE] [--json] [--format F] [--encoding E] [--delimiter D] [--mapping M] FILE...
+  canhbao quarantine export [--db FILE] --out FILE.csv|FILE.xlsx [--batch ID]
   canhbao analyze  [--db FILE] [--week YYYY-Www]
-  canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en]
+  canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en] [--audience internal|public]
+  canhbao detect   --method NAME [method options] --in SERIES.csv --out RESULT.csv
+  canhbao scorecard [--db FILE] --period 2026-H1|2026|2026-Q3 --out DIR [--lang vi|en] [--as-of DATE]
+  canhbao backtest [--db FILE] [--from YYYY-Www] [--to YYYY-Www] [--truth FILE.csv] [--budget K] [--json]
+  canhbao run      [--config FILE] [--week YYYY-Www] [--log-format text|json]
+  canhbao status   [--config FILE] [--runs N]
+  canhbao config   init|check [--config FILE]
+  canhbao hotspots --values V.csv --edges E.csv [--periods] --out H.csv [--permutations N] [--seed N] [--alpha A]
 
 Run "canhbao COMMAND -h" for the flags of a command. Dates are dd/mm/yyyy or yyyy-mm-dd.
 `
@@ -88,12 +102,30 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runUnits(ctx, args[1:])
 	case "simulate":
 		return m.runSimulate(ctx, args[1:])
+	case "synthgeo":
+		return m.runSynthgeo(ctx, args[1:])
 	case "ingest":
 		return m.runIngest(ctx, args[1:])
+	case "quarantine":
+		return m.runQuarantine(ctx, args[1:])
 	case "analyze":
 		return m.runAnalyze(ctx, args[1:])
+	case "detect":
+		return m.runDetect(ctx, args[1:])
 	case "report":
 		return m.runReport(ctx, args[1:])
+	case "scorecard":
+		return m.runScorecard(ctx, args[1:])
+	case "backtest":
+		return m.runBacktest(ctx, args[1:])
+	case "run":
+		return m.runRun(ctx, args[1:])
+	case "status":
+		return m.runStatus(ctx, args[1:])
+	case "config":
+		return m.runConfig(ctx, args[1:])
+	case "hotspots":
+		return m.runHotspots(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/canhbao/canhbao/internal/browsercheck"
+	"github.com/canhbao/canhbao/models"
 	"github.com/canhbao/canhbao/warehouse"
 )
 
@@ -137,6 +139,59 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPage(t, res)
+	checkReportFolder(t, ctx, filepath.Join(dir, "report"), inds)
+}
+
+// checkReportFolder checks the pages beyond the overview (issue 6): every
+// unit has a page, the folder stays small, the trends, quality and a flagged
+// unit's page render offline, and indicators.parquet agrees with the run.
+func checkReportFolder(t *testing.T, ctx context.Context, dir string, inds []models.Indicator) {
+	t.Helper()
+	var size int64
+	filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			size += fi.Size()
+		}
+		return err
+	})
+	if size > 5<<20 {
+		t.Errorf("report folder is %d bytes, want < 5 MB", size)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "units", "*.html"))
+	if len(pages) != len(inds) {
+		t.Errorf("%d unit pages, want %d", len(pages), len(inds))
+	}
+	var flagged *models.Indicator
+	for i := range inds {
+		if inds[i].Flagged && (flagged == nil || inds[i].Score > flagged.Score) {
+			flagged = &inds[i]
+		}
+	}
+	check := []string{"trends.html", "quality.html"}
+	if flagged != nil {
+		check = append(check, filepath.Join("units", flagged.UnitCode+".html"))
+	}
+	for _, p := range check {
+		res, err := browsercheck.Check(ctx, filepath.Join(dir, p), 60*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPage(t, res)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	var obs float64
+	if flagged != nil {
+		err = db.QueryRow(`SELECT count(*) OVER (), observed FROM read_parquet(?) WHERE week = ? AND unit_code = ?`,
+			filepath.Join(dir, "indicators.parquet"), flagged.Week.String(), flagged.UnitCode).Scan(&n, &obs)
+		if err != nil || n != 1 || obs != flagged.Observed {
+			t.Errorf("indicators.parquet: %d rows for %s, observed %v (err %v), want %v", n, flagged.UnitCode, obs, err, flagged.Observed)
+		}
+	}
 }
 
 func checkPage(t *testing.T, res *browsercheck.Result) {

@@ -1,0 +1,459 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/canhbao/canhbao/models"
+)
+
+// RiskConfig sets the risk model, its calibration and its tiers.
+type RiskConfig struct {
+	Horizon    int       // weeks ahead the target looks (default TargetHorizon = 4)
+	CalibWeeks int       // weeks of the held-out calibration block after the training block (default 26)
+	MinTrain   int       // fewest training weeks (default 52)
+	Lambdas    []float64 // L2 penalties tried; the one with the best calibration-block log loss is kept (default 0.3, 3, 30, 300)
+	Budget     int       // at most this many units flagged per week (default 5)
+	High       float64   // calibrated probability for the "high" tier (default 0.5)
+	Elevated   float64   // probability for "elevated"; flagged units need at least this (default 0.15)
+	Watch      float64   // probability for "watch", not flagged (default 0.05)
+}
+
+// DefaultRiskConfig returns the settings of the weekly run.
+func DefaultRiskConfig() RiskConfig {
+	return RiskConfig{Horizon: TargetHorizon, CalibWeeks: 26, MinTrain: 52, Lambdas: []float64{0.3, 3, 30, 300},
+		Budget: 5, High: 0.5, Elevated: 0.15, Watch: 0.05}
+}
+
+// Validate checks the settings.
+func (c RiskConfig) Validate() error {
+	switch {
+	case c.Horizon < 1:
+		return fmt.Errorf("analysis: horizon %d weeks, want >= 1", c.Horizon)
+	case c.CalibWeeks < 4:
+		return fmt.Errorf("analysis: calibration block %d weeks, want >= 4", c.CalibWeeks)
+	case c.MinTrain < 8:
+		return fmt.Errorf("analysis: min training %d weeks, want >= 8", c.MinTrain)
+	case len(c.Lambdas) == 0:
+		return fmt.Errorf("analysis: no L2 penalty to try")
+	case c.Budget < 1:
+		return fmt.Errorf("analysis: budget %d units, want >= 1", c.Budget)
+	case !(0 < c.Watch && c.Watch <= c.Elevated && c.Elevated <= c.High && c.High < 1):
+		return fmt.Errorf("analysis: tiers watch %v, elevated %v, high %v: want 0 < watch <= elevated <= high < 1",
+			c.Watch, c.Elevated, c.High)
+	}
+	for _, l := range c.Lambdas {
+		if !(l >= 0) || math.IsInf(l, 0) {
+			return fmt.Errorf("analysis: L2 penalty %v, want finite >= 0", l)
+		}
+	}
+	return nil
+}
+
+// RiskModel is a fitted, calibrated pooled logistic model.
+type RiskModel struct {
+	Cols        []Feature
+	Mean, Scale []float64 // standardisation of each feature over the training rows
+	Coef        []float64 // coefficients of the standardised features
+	Intercept   float64
+	Lambda      float64 // the L2 penalty kept
+	PlattA      float64 // calibrated p = 1/(1+exp(-(PlattA·z + PlattB))), z the linear score
+	PlattB      float64
+	BaseRate    float64 // share of positive rows in the training block (climatology)
+	TrainFirst  int     // panel columns of the training block
+	TrainLast   int
+	CalibLast   int // last panel column of the calibration block
+}
+
+// MinRiskWeeks is the fewest labelled feature weeks FitRisk needs with cfg.
+func MinRiskWeeks(cfg RiskConfig) int { return cfg.MinTrain + cfg.CalibWeeks }
+
+// FitRisk fits the risk model on the rows of feature columns f.First ..
+// last (panel columns; the caller passes last = origin − horizon so that every
+// label is known at the origin), time-ordered:
+//
+//  1. Training block f.First .. last−CalibWeeks; calibration block the
+//     CalibWeeks after it. No row of the calibration block is used to fit the
+//     coefficients, and no row after last is touched.
+//  2. Features are standardised with the training block's mean and standard
+//     deviation (a constant feature gets scale 1, so its coefficient stays 0).
+//  3. Pooled L2 logistic regression: minimise
+//     −Σ_i [y_i z_i − log(1+e^{z_i})] + λ/2 ‖β‖², z_i = β0 + x_i'β (intercept
+//     unpenalised), by L-BFGS (gonum/optimize), for each λ of cfg.Lambdas; the λ
+//     with the smallest log loss on the calibration block is kept (Hastie,
+//     Tibshirani & Friedman 2009, §4.4.4 and §7.10 on validation sets).
+//  4. Platt scaling (Platt 1999): p = σ(a z + b) fitted by Newton's method
+//     on the calibration block's linear scores, with Platt's target smoothing
+//     (y+ = (N+ + 1)/(N+ + 2), y− = 1/(N− + 2)).
+//
+// y is [unit][panel column]. An error is returned when the blocks are too
+// short or hold no positive row.
+func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	last = min(last, f.First+len(f.X)-1)
+	trainLast := last - cfg.CalibWeeks
+	if trainLast-f.First+1 < cfg.MinTrain {
+		return nil, fmt.Errorf("analysis: %d training weeks before the calibration block, want >= %d",
+			max(trainLast-f.First+1, 0), cfg.MinTrain)
+	}
+	nf := len(f.Cols)
+	m := &RiskModel{Cols: f.Cols, Mean: make([]float64, nf), Scale: make([]float64, nf),
+		TrainFirst: f.First, TrainLast: trainLast, CalibLast: last}
+	var n, pos float64
+	for t := f.First; t <= trainLast; t++ {
+		for u, x := range f.X[t-f.First] {
+			for j, v := range x {
+				m.Mean[j] += v
+			}
+			n++
+			if y[u][t] {
+				pos++
+			}
+		}
+	}
+	if pos == 0 {
+		return nil, fmt.Errorf("analysis: no positive row in the training block")
+	}
+	m.BaseRate = pos / n
+	for j := range m.Mean {
+		m.Mean[j] /= n
+	}
+	for t := f.First; t <= trainLast; t++ {
+		for _, x := range f.X[t-f.First] {
+			for j, v := range x {
+				d := v - m.Mean[j]
+				m.Scale[j] += d * d
+			}
+		}
+	}
+	for j := range m.Scale {
+		m.Scale[j] = math.Sqrt(m.Scale[j] / n)
+		if m.Scale[j] < 1e-12 {
+			m.Scale[j] = 1
+		}
+	}
+	std := func(t0, t1 int) ([][]float64, []float64) {
+		var X [][]float64
+		var Y []float64
+		for t := t0; t <= t1; t++ {
+			for u, x := range f.X[t-f.First] {
+				r := make([]float64, nf)
+				for j, v := range x {
+					r[j] = (v - m.Mean[j]) / m.Scale[j]
+				}
+				X = append(X, r)
+				yy := 0.0
+				if y[u][t] {
+					yy = 1
+				}
+				Y = append(Y, yy)
+			}
+		}
+		return X, Y
+	}
+	Xtr, Ytr := std(f.First, trainLast)
+	Xca, Yca := std(trainLast+1, last)
+	var calPos float64
+	for _, v := range Yca {
+		calPos += v
+	}
+	if calPos == 0 {
+		return nil, fmt.Errorf("analysis: no positive row in the calibration block")
+	}
+	best := math.Inf(1)
+	init := make([]float64, nf+1)
+	init[0] = math.Log(m.BaseRate / (1 - m.BaseRate))
+	for _, lam := range cfg.Lambdas {
+		w, err := fitLogistic(Xtr, Ytr, lam, init)
+		if err != nil {
+			return nil, err
+		}
+		var ll float64
+		for i, x := range Xca {
+			ll += logLoss(linear(w, x), Yca[i])
+		}
+		if ll < best {
+			best = ll
+			m.Lambda = lam
+			m.Intercept = w[0]
+			m.Coef = append(m.Coef[:0], w[1:]...)
+		}
+	}
+	z := make([]float64, len(Xca))
+	for i, x := range Xca {
+		z[i] = m.Intercept + dot(m.Coef, x)
+	}
+	m.PlattA, m.PlattB = plattFit(z, Yca)
+	return m, nil
+}
+
+// fitLogistic minimises the penalised negative log-likelihood by L-BFGS;
+// w[0] is the intercept (not penalised).
+func fitLogistic(X [][]float64, Y []float64, lambda float64, init []float64) ([]float64, error) {
+	p := optimize.Problem{
+		Func: func(w []float64) float64 {
+			var f float64
+			for i, x := range X {
+				f += logLoss(linear(w, x), Y[i])
+			}
+			for _, b := range w[1:] {
+				f += lambda / 2 * b * b
+			}
+			return f
+		},
+		Grad: func(g, w []float64) {
+			for j := range g {
+				g[j] = 0
+			}
+			for i, x := range X {
+				r := sigmoid(linear(w, x)) - Y[i]
+				g[0] += r
+				for j, v := range x {
+					g[j+1] += r * v
+				}
+			}
+			for j, b := range w[1:] {
+				g[j+1] += lambda * b
+			}
+		},
+	}
+	res, err := optimize.Minimize(p, init, &optimize.Settings{GradientThreshold: 1e-6, MajorIterations: 500}, &optimize.LBFGS{})
+	if err != nil && res == nil {
+		return nil, fmt.Errorf("analysis: logistic fit: %w", err)
+	}
+	// An iteration limit still leaves a usable minimiser; a failure without a
+	// result is an error.
+	for _, v := range res.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("analysis: logistic fit diverged")
+		}
+	}
+	return res.X, nil
+}
+
+func linear(w, x []float64) float64 { return w[0] + dot(w[1:], x) }
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// logLoss is −[y z − log(1+e^z)], computed without overflow.
+func logLoss(z, y float64) float64 {
+	var l float64
+	if z > 0 {
+		l = z + math.Log1p(math.Exp(-z))
+	} else {
+		l = math.Log1p(math.Exp(z))
+	}
+	return l - y*z
+}
+
+// plattFit returns a, b of p = σ(a z + b) by Newton's method on the
+// smoothed targets of Platt (1999); a tiny ridge keeps the Hessian invertible.
+func plattFit(z, y []float64) (a, b float64) {
+	var np, nn float64
+	for _, v := range y {
+		if v > 0 {
+			np++
+		} else {
+			nn++
+		}
+	}
+	hi, lo := (np+1)/(np+2), 1/(nn+2)
+	t := make([]float64, len(y))
+	for i, v := range y {
+		if v > 0 {
+			t[i] = hi
+		} else {
+			t[i] = lo
+		}
+	}
+	obj := func(a, b float64) float64 {
+		var f float64
+		for i, zi := range z {
+			zz := a*zi + b
+			f += logLoss(zz, 1) * t[i]
+			f += logLoss(zz, 0) * (1 - t[i])
+		}
+		return f
+	}
+	a, b = 1, math.Log((np+1)/(nn+1))
+	cur := obj(a, b)
+	for it := 0; it < 100; it++ {
+		var ga, gb, haa, hab, hbb float64
+		for i, zi := range z {
+			p := sigmoid(a*zi + b)
+			r := p - t[i]
+			w := p * (1 - p)
+			ga += r * zi
+			gb += r
+			haa += w * zi * zi
+			hab += w * zi
+			hbb += w
+		}
+		haa += 1e-9
+		hbb += 1e-9
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		// Backtracking: halve the Newton step until the objective falls.
+		step := 1.0
+		for ; step > 1e-8; step /= 2 {
+			if f := obj(a-step*da, b-step*db); f < cur {
+				a, b, cur = a-step*da, b-step*db, f
+				break
+			}
+		}
+		if step <= 1e-8 || step*(math.Abs(da)+math.Abs(db)) < 1e-10 {
+			break
+		}
+	}
+	return a, b
+}
+
+// Score returns the linear score z (log-odds before calibration) of a raw
+// feature row and the contribution Coef_j · standardised x_j of each feature.
+func (m *RiskModel) Score(x []float64) (z float64, contrib []float64) {
+	contrib = make([]float64, len(x))
+	z = m.Intercept
+	for j, v := range x {
+		contrib[j] = m.Coef[j] * (v - m.Mean[j]) / m.Scale[j]
+		z += contrib[j]
+	}
+	return z, contrib
+}
+
+// Probability returns the calibrated probability of a raw feature row.
+func (m *RiskModel) Probability(x []float64) float64 {
+	z, _ := m.Score(x)
+	return sigmoid(m.PlattA*z + m.PlattB)
+}
+
+// Predict returns the calibrated probability of every unit in panel column t.
+func (m *RiskModel) Predict(f *Features, t int) []float64 {
+	out := make([]float64, len(f.X[t-f.First]))
+	for u, x := range f.X[t-f.First] {
+		out[u] = m.Probability(x)
+	}
+	return out
+}
+
+// maxDrivers is how many drivers a flag lists.
+const maxDrivers = 4
+
+// minDriverWeight is the smallest contribution (log-odds) named as a driver.
+const minDriverWeight = 0.05
+
+// Drivers explains unit u's probability in column t: the contributions
+// Coef_j · (x_j − mean_j)/scale_j are summed per driver code (Feature.Code);
+// the codes with the largest positive sums, at most 4 and each above 0.05
+// log-odds, become drivers, strongest first, carrying the raw numbers of the
+// code's largest single contribution (Value observed, Baseline expected over
+// Weeks). Season, history and base-rate contributions are not named: they
+// describe the unit, not a change a liaison can act on.
+func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
+	_, c := m.Score(f.Row(t, u))
+	type agg struct {
+		sum, top float64
+		j        int
+	}
+	by := map[string]*agg{}
+	var codes []string
+	for j, col := range m.Cols {
+		switch col.Code {
+		case "season", "history", "base_rate":
+			continue
+		}
+		a, ok := by[col.Code]
+		if !ok {
+			a = &agg{top: math.Inf(-1), j: j}
+			by[col.Code] = a
+			codes = append(codes, col.Code)
+		}
+		a.sum += c[j]
+		if c[j] > a.top {
+			a.top, a.j = c[j], j
+		}
+	}
+	sort.SliceStable(codes, func(i, k int) bool { return by[codes[i]].sum > by[codes[k]].sum })
+	var out []models.Driver
+	for _, code := range codes {
+		a := by[code]
+		if a.sum < minDriverWeight || len(out) == maxDrivers {
+			break
+		}
+		out = append(out, models.Driver{Code: code, Value: f.Raw[t-f.First][u][a.j],
+			Baseline: f.Base[t-f.First][u][a.j], Weeks: m.Cols[a.j].Weeks, Weight: a.sum})
+	}
+	return out
+}
+
+// Tiers turns one week's calibrated probabilities into tiers and flags: units
+// are ranked by probability (ties by index); a unit is flagged when its
+// probability is at least cfg.Elevated and it is among the cfg.Budget highest;
+// a flagged unit is "high" when its probability is at least cfg.High, else
+// "elevated"; an unflagged unit with probability at least cfg.Watch is
+// "watch" (this includes units over the budget); the rest are "none".
+func Tiers(prob []float64, cfg RiskConfig) ([]models.Tier, []bool) {
+	order := make([]int, len(prob))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return prob[order[i]] > prob[order[j]] })
+	tiers := make([]models.Tier, len(prob))
+	flagged := make([]bool, len(prob))
+	for rank, u := range order {
+		p := prob[u]
+		switch {
+		case rank < cfg.Budget && p >= cfg.Elevated:
+			flagged[u] = true
+			tiers[u] = models.TierElevated
+			if p >= cfg.High {
+				tiers[u] = models.TierHigh
+			}
+		case p >= cfg.Watch:
+			tiers[u] = models.TierWatch
+		default:
+			tiers[u] = models.TierNone
+		}
+	}
+	return tiers, flagged
+}
+
+// ChangeOf compares a unit's flag with last week's: "new" (flagged now, not
+// then), "escalated" (flagged both weeks, tier now high and was not),
+// "persisting" (flagged both weeks otherwise), "cleared" (flagged then, not
+// now), "" (flagged in neither week).
+func ChangeOf(prevTier models.Tier, prevFlagged bool, tier models.Tier, flagged bool) models.Change {
+	switch {
+	case flagged && !prevFlagged:
+		return models.ChangeNew
+	case flagged && tier == models.TierHigh && prevTier != models.TierHigh:
+		return models.ChangeEscalated
+	case flagged:
+		return models.ChangePersisting
+	case prevFlagged:
+		return models.ChangeCleared
+	}
+	return models.ChangeNone
+}

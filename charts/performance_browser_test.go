@@ -1,0 +1,145 @@
+package charts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/canhbao/canhbao/internal/browsercheck"
+	"github.com/canhbao/canhbao/models"
+	"github.com/canhbao/canhbao/scorecard"
+)
+
+// perfFixture: 30 units of 10–68 decided cases settling ~87%, unit U05
+// settling 10 of 40 (weak), U07 with one unsettled case (not weak), and a
+// unit with a hostile name.
+func perfFixture(t *testing.T, lang string) *PerformanceData {
+	t.Helper()
+	var units []models.Unit
+	var tallies []scorecard.Tally
+	for i := 0; i < 30; i++ {
+		code := fmt.Sprintf("U%02d", i)
+		name := "Phường Số " + code
+		if i == 3 {
+			name = maliciousName
+		}
+		units = append(units, models.Unit{Code: code, FullName: name})
+		n := 10 + 2*i
+		tl := scorecard.Tally{UnitCode: code, Received: n + 1, InProgress: 1, Settled: n * 87 / 100, Escalated: n / 10}
+		switch i {
+		case 5:
+			tl.Received, tl.Settled = 41, 10
+		case 7:
+			tl.Received, tl.InProgress, tl.Settled, tl.Escalated = 1, 0, 0, 0
+		}
+		tl.NotSettled = tl.Received - tl.InProgress - tl.Settled
+		tl.ByCategory = [3]int{tl.Received, 0, 0}
+		tallies = append(tallies, tl, scorecard.Tally{UnitCode: code, Team: "Tổ hòa giải số 1", Received: tl.Received,
+			Settled: tl.Settled, NotSettled: tl.NotSettled, InProgress: tl.InProgress})
+	}
+	card, err := scorecard.Build(tallies, scorecard.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := scorecard.ParsePeriod("2026")
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	table, err := scorecard.BuildTable(p, time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC), codes, nil, nil, tallies, scorecard.LastYear{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trend []PerfMonth
+	for m := 1; m <= 10; m++ {
+		trend = append(trend, PerfMonth{Label: fmt.Sprintf("2026-%02d", m), Received: 100 + m, Settled: 80 + m%5, InProgress: 4})
+	}
+	return &PerformanceData{Lang: lang, Period: p, AsOf: table.AsOf, Units: units, Card: card, Table: table,
+		Silent: []scorecard.Silent{{UnitCode: "U03", Weeks: -1}}, SilentWeeks: 8, Trend: trend}
+}
+
+const perfProbe = `(function () {
+  function opt(id) { return echarts.getInstanceByDom(document.getElementById(id)).getOption(); }
+  var s = opt("perf-funnel-settled");
+  return {
+    settledSeries: s.series.map(function (x) { return x.name + ":" + x.type + ":" + x.data.length; }),
+    weak: s.series[1].data.map(function (d) { return d.name; }),
+    images: document.images.length,
+    text: document.body.innerText
+  };
+})()`
+
+func TestPerformanceInBrowser(t *testing.T) {
+	if _, err := browsercheck.ChromiumPath(); err != nil {
+		t.Fatalf("%v (CI installs the Debian package chromium)", err)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		d := perfFixture(t, lang)
+		if got := d.Card.WeakUnits(); !slices.Equal(got, []string{"U05"}) {
+			t.Fatalf("weak units %v, want [U05]", got)
+		}
+		dir := t.TempDir()
+		if err := WritePerformance(dir, d, echartsJS(t)); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := os.ReadFile(filepath.Join(dir, PerformanceFile))
+		if strings.Contains(string(raw), maliciousName) {
+			t.Errorf("%s: hostile name written unescaped", lang)
+		}
+		if lang == "en" {
+			continue // one browser run keeps the test short; the en page shares the template
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		res, err := browsercheck.CheckEval(ctx, filepath.Join(dir, PerformanceFile), 30*time.Second, map[string]string{"p": perfProbe})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range append(res.ConsoleErrors, res.Exceptions...) {
+			t.Errorf("console error or exception: %s", e)
+		}
+		for _, u := range res.ExternalRequests {
+			t.Errorf("external request: %s", u)
+		}
+		for _, a := range res.Alerts {
+			t.Errorf("dialog: %s", a)
+		}
+		var ids []string
+		for _, c := range res.Canvases {
+			ids = append(ids, c.ChartID)
+			if c.Width == 0 || c.Height == 0 {
+				t.Errorf("chart %s has no canvas", c.ChartID)
+			}
+		}
+		if want := []string{PerfSettledID, PerfEscalationID, PerfTrendID}; !slices.Equal(ids, want) {
+			t.Errorf("charts %v, want %v", ids, want)
+		}
+		if !strings.HasPrefix(res.Title, "Hiệu quả hòa giải — kỳ 2026") {
+			t.Errorf("title %q", res.Title)
+		}
+		var p struct {
+			SettledSeries []string `json:"settledSeries"`
+			Weak          []string `json:"weak"`
+			Images        int      `json:"images"`
+			Text          string   `json:"text"`
+		}
+		if err := json.Unmarshal(res.Values["p"], &p); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("series %v", p.SettledSeries)
+		if len(p.SettledSeries) != 8 || !slices.Equal(p.Weak, []string{"Phường Số U05"}) || p.Images != 0 {
+			t.Errorf("settled funnel series %v weak %v images %d", p.SettledSeries, p.Weak, p.Images)
+		}
+		for _, s := range []string{"Đơn vị yếu", "Phường Số U05", "ước tính", "Toàn thành phố", maliciousName, "chưa có vụ nào"} {
+			if !strings.Contains(p.Text, s) {
+				t.Errorf("page text lacks %q", s)
+			}
+		}
+	}
+}

@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/canhbao/canhbao/analysis"
+	"github.com/canhbao/canhbao/models"
+	"github.com/canhbao/canhbao/warehouse"
+)
+
+// runBacktest handles "backtest --db F --from W --to W [--truth FILE] [--budget K] [--json]".
+func (m *Main) runBacktest(ctx context.Context, args []string) error {
+	fs := m.newFlags("backtest")
+	db := dbFlag(fs)
+	fromS := fs.String("from", "", "first week predicted out of sample, YYYY-Www (default: 104 weeks before --to, or the first week with enough history)")
+	toS := fs.String("to", "", "last week predicted, YYYY-Www (default: the week of the newest case)")
+	truth := fs.String("truth", "", "ground-truth CSV (episode_id,unit_code,role,start_week,peak_week,end_week); without it the target is a surge of the Escalation indicator")
+	bc := analysis.DefaultBacktestConfig()
+	fs.IntVar(&bc.Risk.Budget, "budget", bc.Risk.Budget, "alarm budget: units flagged per week")
+	fs.IntVar(&bc.Refit, "refit", bc.Refit, "weeks between refits of the model")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	from, hasFrom, err := parseWeekFlag(*fromS)
+	if err != nil {
+		return err
+	}
+	to, hasTo, err := parseWeekFlag(*toS)
+	if err != nil {
+		return err
+	}
+	if err := bc.Risk.Validate(); err != nil {
+		return &usageError{err.Error()}
+	}
+	if bc.Refit < 1 {
+		return &usageError{"backtest: --refit must be >= 1"}
+	}
+	var eps []analysis.Episode
+	if *truth != "" {
+		fh, err := os.Open(*truth)
+		if err != nil {
+			return &usageError{err.Error()}
+		}
+		eps, err = analysis.ReadTruth(fh)
+		fh.Close()
+		if err != nil {
+			return &inputError{*truth, err}
+		}
+	}
+	w, err := warehouse.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	first, last, ok, err := w.CaseRange(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("backtest: the warehouse holds no cases: ingest logbooks first")
+	}
+	if !hasTo {
+		to = last
+	}
+	rd, feats, err := loadRiskData(ctx, w, first, to, analysis.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	p := rd.Panel
+	minFrom := feats.First + analysis.MinRiskWeeks(bc.Risk) + bc.Risk.Horizon
+	if !hasFrom {
+		from = to.Add(-103)
+		if from.Sub(p.Start) < minFrom {
+			from = p.Start.Add(minFrom)
+		}
+	}
+	if from.Sub(p.Start) < minFrom {
+		return &usageError{fmt.Sprintf("backtest: --from %s leaves too little history; the first week possible is %s", from, p.Start.Add(minFrom))}
+	}
+	if to.Before(from) {
+		return &usageError{fmt.Sprintf("backtest: --from %s is after --to %s", from, to)}
+	}
+	var y [][]bool
+	if eps != nil {
+		y = analysis.TruthTarget(p.Units, p.Start, p.Weeks(), eps, bc.Risk.Horizon)
+	} else {
+		y = analysis.SurgeTarget(feats, p.Weeks(), bc.Risk.Horizon)
+		// Without truth the labels of the last weeks are not known yet.
+		if lim := p.Weeks() - 1 - bc.Risk.Horizon; to.Sub(p.Start) > lim {
+			to = p.Start.Add(lim)
+			fmt.Fprintf(m.Stderr, "canhbao: backtest: surge target needs %d weeks after a week; --to set to %s\n", bc.Risk.Horizon, to)
+		}
+	}
+	bc.From, bc.To = from.Sub(p.Start), to.Sub(p.Start)
+	res, err := analysis.Backtest(feats, p, y, eps, bc)
+	if err != nil {
+		return fmt.Errorf("backtest: %w", err)
+	}
+	if *asJSON {
+		return writeBacktestJSON(m, res, from, to, *truth != "")
+	}
+	writeBacktestText(m, res, from, to, *truth != "")
+	return nil
+}
+
+// loadRiskData reads the case panel, the severity signals and the neighbour
+// graph of weeks from..to and computes the risk features.
+func loadRiskData(ctx context.Context, w *warehouse.Warehouse, from, to models.Week, cfg analysis.Config) (*analysis.RiskData, *analysis.Features, error) {
+	wc, err := w.WeeklyCounts(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	sev, err := w.SeveritySeries(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := w.Geography(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	row := map[string]int{}
+	for i, u := range wc.Units {
+		row[u] = i
+	}
+	pop := make([]float64, len(wc.Units))
+	for _, u := range g.Current() {
+		if i, ok := row[u.Code]; ok {
+			pop[i] = float64(u.Population)
+		}
+	}
+	nb := make([][]int, len(wc.Units))
+	for _, n := range g.Neighbours {
+		a, okA := row[n.A]
+		b, okB := row[n.B]
+		if !okA || !okB || a == b {
+			continue
+		}
+		nb[a] = appendUnique(nb[a], b)
+		nb[b] = appendUnique(nb[b], a)
+	}
+	rd := &analysis.RiskData{
+		// Serious cases known at intake (not the final snapshot's outcomes), so
+		// the features of history rows match what the weekly run sees.
+		Panel:   &analysis.Panel{Units: wc.Units, Population: pop, Start: wc.Start, Counts: wc.Counts, Serious: sev.SeriousKnown},
+		Signals: sev.Names, Values: sev.Values, Neighbours: nb,
+	}
+	f, err := analysis.BuildFeatures(rd, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rd, f, nil
+}
+
+func appendUnique(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// jsonNum maps NaN (undefined: no episode, no positive) to null.
+func jsonNum(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func writeBacktestJSON(m *Main, res *analysis.BacktestResult, from, to models.Week, truth bool) error {
+	type point struct {
+		Budget    int      `json:"budget"`
+		Detected  int      `json:"episodes_detected_before_peak"`
+		Total     int      `json:"episodes_total"`
+		Lead      *float64 `json:"median_lead_weeks"`
+		FA        float64  `json:"false_alarm_units_per_week"`
+		SDetected int      `json:"sparse_episodes_detected_before_peak"`
+		STotal    int      `json:"sparse_episodes_total"`
+		SLead     *float64 `json:"sparse_median_lead_weeks"`
+		PAI       *float64 `json:"pai"`
+		PEI       *float64 `json:"pei"`
+	}
+	conv := func(b *analysis.BudgetPoint) *point {
+		if b == nil {
+			return nil
+		}
+		return &point{b.Budget, b.Detected, b.Total, jsonNum(b.MedianLead), b.FalseAlarms,
+			b.SparseDetected, b.SparseTotal, jsonNum(b.SparseMedianLead), jsonNum(b.PAI), jsonNum(b.PEI)}
+	}
+	type method struct {
+		Name        string              `json:"name"`
+		AUROC       *float64            `json:"auroc"`
+		AUPR        *float64            `json:"aupr"`
+		Brier       float64             `json:"brier"`
+		BSS         *float64            `json:"bss"`
+		Reliability float64             `json:"reliability"`
+		Resolution  float64             `json:"resolution"`
+		Uncertainty float64             `json:"uncertainty"`
+		PAI         *float64            `json:"pai"`
+		PEI         *float64            `json:"pei"`
+		Detected    int                 `json:"episodes_detected_before_peak"`
+		Total       int                 `json:"episodes_total"`
+		Lead        *float64            `json:"median_lead_weeks"`
+		FA          float64             `json:"false_alarm_units_per_week"`
+		SAUROC      *float64            `json:"sparse_auroc"`
+		SAUPR       *float64            `json:"sparse_aupr"`
+		AtFA2       *point              `json:"at_2_false_alarms"`
+		AtFA1       *point              `json:"at_1_false_alarm"`
+		Curve       []*point            `json:"curve"`
+		Calibration []analysis.CalibBin `json:"calibration"`
+	}
+	out := struct {
+		From        string    `json:"from"`
+		To          string    `json:"to"`
+		Target      string    `json:"target"`
+		Weeks       int       `json:"weeks"`
+		Units       int       `json:"units"`
+		SparseUnits int       `json:"sparse_units"`
+		Rows        int       `json:"unit_weeks"`
+		Positives   int       `json:"positive_unit_weeks"`
+		Refits      int       `json:"refits"`
+		Budget      int       `json:"budget"`
+		Lambdas     []float64 `json:"lambdas"`
+		Methods     []method  `json:"methods"`
+	}{From: from.String(), To: to.String(), Target: targetName(truth), Weeks: res.Weeks, Units: res.Units,
+		SparseUnits: res.SparseUnits, Rows: res.Rows, Positives: res.Positives, Refits: res.Refits,
+		Budget: res.Budget, Lambdas: res.Lambdas}
+	for _, r := range res.Methods {
+		mm := method{Name: r.Name, AUROC: jsonNum(r.AUROC), AUPR: jsonNum(r.AUPR), Brier: r.Brier, BSS: jsonNum(r.BSS),
+			Reliability: r.Reliability, Resolution: r.Resolution, Uncertainty: r.Uncertainty,
+			PAI: jsonNum(r.PAI), PEI: jsonNum(r.PEI), Detected: r.Detected, Total: r.Total, Lead: jsonNum(r.MedianLead),
+			FA: r.FalseAlarms, SAUROC: jsonNum(r.SparseAUROC), SAUPR: jsonNum(r.SparseAUPR),
+			AtFA2: conv(r.AtFA2), AtFA1: conv(r.AtFA1), Calibration: r.Calibration}
+		for i := range r.Curve {
+			mm.Curve = append(mm.Curve, conv(&r.Curve[i]))
+		}
+		out.Methods = append(out.Methods, mm)
+	}
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func targetName(truth bool) string {
+	if truth {
+		return "truth: core or spillover episode with start <= t+4 and peak >= t"
+	}
+	return "surge: Escalation combined p <= 0.01 with >= 2 cases in one of weeks t+1..t+4"
+}
+
+func writeBacktestText(m *Main, res *analysis.BacktestResult, from, to models.Week, truth bool) {
+	fmt.Fprintf(m.Stdout, "backtest %s..%s: %d weeks x %d units (%d under 0.5 cases/week), %d refits, %d positive unit-weeks of %d\n",
+		from, to, res.Weeks, res.Units, res.SparseUnits, res.Refits, res.Positives, res.Rows)
+	fmt.Fprintf(m.Stdout, "target: %s; budget %d units/week\n\n", targetName(truth), res.Budget)
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "method\tAUROC\tAUPR\tBrier\tBSS\tREL\tRES\tPAI\tPEI\tdetected\tlead\tFA/wk\tsparse AUPR\t")
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return "-"
+		}
+		return fmt.Sprintf("%.3f", v)
+	}
+	for _, r := range res.Methods {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.4f\t%s\t%.4f\t%.4f\t%s\t%s\t%d/%d\t%s\t%.2f\t%s\t\n", r.Name, f(r.AUROC), f(r.AUPR),
+			r.Brier, f(r.BSS), r.Reliability, r.Resolution, f(r.PAI), f(r.PEI), r.Detected, r.Total, f(r.MedianLead), r.FalseAlarms, f(r.SparseAUPR))
+	}
+	tw.Flush()
+	fmt.Fprintln(m.Stdout, "\ndetection curve (core episodes flagged before the peak; sparse = units under 0.5 cases/week):")
+	tw = tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "method\tK\tdetected\tlead\tFA/wk\tsparse\tsparse lead\t")
+	for _, r := range res.Methods {
+		for _, b := range r.Curve {
+			fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%.2f\t%d/%d\t%s\t\n", r.Name, b.Budget, b.Detected, b.Total, f(b.MedianLead),
+				b.FalseAlarms, b.SparseDetected, b.SparseTotal, f(b.SparseMedianLead))
+		}
+	}
+	tw.Flush()
+	if len(res.Methods) > 0 {
+		fmt.Fprintln(m.Stdout, "\ncalibration of the model (bin: n, mean forecast, observed rate):")
+		var parts []string
+		for _, b := range res.Methods[0].Calibration {
+			parts = append(parts, fmt.Sprintf("[%.2f,%.2f): %d, %.3f, %.3f", b.Lo, b.Hi, b.N, b.Forecast, b.Observed))
+		}
+		fmt.Fprintln(m.Stdout, strings.Join(parts, "\n"))
+	}
+}
+
+// riskMinWeeks is the fewest weeks of cases before the analysed week for
+// analyze to run the risk model; with less history the Escalation tiers stand.
+const riskMinWeeks = 104
+
+// riskFeatureWeeks caps the feature weeks analyze fits the model on (training
+// plus calibration blocks and the horizon), which keeps a weekly run to a few
+// seconds; with fewer weeks available all are used.
+const riskFeatureWeeks = 156
+
+// applyRisk runs the risk model for week wk and writes its outputs into inds
+// (one per current unit, in any order): the features of weeks up to wk are
+// built from the warehouse, the model is fitted on the rows whose surge target
+// is known at wk (time-ordered, fixed settings, so a rerun on the same data
+// gives the same numbers), and each indicator gets the calibrated
+// Probability, the Tier and Flagged of analysis.Tiers with the alarm budget
+// cfg.Budget, the Drivers, and the Change against prev (the newest stored
+// indicators of wk-1, nil when none). The detector outputs (Observed,
+// Expected, PValue, QValue, Score, Reasons) are kept. It returns false, with
+// inds untouched, when there is too little history.
+func applyRisk(ctx context.Context, w *warehouse.Warehouse, first, wk models.Week, cfg analysis.Config,
+	inds []models.Indicator, prev []models.Indicator) (bool, *analysis.RiskModel, error) {
+	if wk.Sub(first) < riskMinWeeks {
+		return false, nil, nil
+	}
+	rc := analysis.DefaultRiskConfig()
+	rc.Budget = cfg.Budget
+	dc := analysis.DefaultConfig()
+	lead := analysis.MinHistory + 7 + dc.Guard // panel columns before the first feature row
+	from := wk.Add(-(lead + riskFeatureWeeks - 1))
+	if from.Before(first) {
+		from = first
+	}
+	rd, feats, err := loadRiskData(ctx, w, from, wk, dc)
+	if err != nil {
+		return false, nil, fmt.Errorf("analyze: risk features: %w", err)
+	}
+	col := feats.First + len(feats.X) - 1 // the column of wk
+	if col-rc.Horizon-feats.First+1 < analysis.MinRiskWeeks(rc) {
+		return false, nil, nil
+	}
+	y := analysis.SurgeTarget(feats, col+1, rc.Horizon)
+	model, err := analysis.FitRisk(feats, y, col-rc.Horizon, rc)
+	if err != nil {
+		// Too few surges in the history to learn from: keep the detector tiers.
+		return false, nil, nil
+	}
+	units := rd.Panel.Units
+	prob := model.Predict(feats, col)
+	tiers, flagged := analysis.Tiers(prob, rc)
+	before := map[string]models.Indicator{}
+	for _, in := range prev {
+		before[in.UnitCode] = in
+	}
+	at := map[string]int{}
+	for i, u := range units {
+		at[u] = i
+	}
+	for i := range inds {
+		u, ok := at[inds[i].UnitCode]
+		if !ok {
+			continue
+		}
+		in := &inds[i]
+		in.Probability = prob[u]
+		in.Tier, in.Flagged = tiers[u], flagged[u]
+		in.Drivers = model.Drivers(feats, col, u)
+		if pv, ok := before[in.UnitCode]; ok {
+			in.Change = analysis.ChangeOf(pv.Tier, pv.Flagged, in.Tier, in.Flagged)
+		} else if in.Flagged {
+			in.Change = models.ChangeNew
+		}
+	}
+	return true, model, nil
+}

@@ -1,0 +1,244 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/canhbao/canhbao/models"
+)
+
+// chunkRows is how many rows a BatchWriter buffers before appending them to
+// the staging tables: memory is bounded by it, not by the file's size.
+const chunkRows = 1 << 15
+
+// BatchWriter stages one file's rows and then stores them in a single
+// transaction, so a file is either wholly loaded or not at all: rows are
+// appended in chunks (DuckDB Appender) to TEMP staging tables, which a
+// killed process leaves nowhere, and Commit merges them into cases,
+// case_history and quarantine and records the batch in one transaction. A
+// rerun finds no loaded batch for the file's SHA-256 and does it all again.
+//
+// Cases with a key already stored are duplicates when nothing changed,
+// updates (old values kept in case_history) otherwise. Within the file, a
+// repeated key keeps its last version: a repeat identical to the version
+// before it counts as a duplicate, a changed one as an update.
+type BatchWriter struct {
+	w     *Warehouse
+	ctx   context.Context
+	conn  *sql.Conn
+	b     *Batch
+	cases []models.Case
+	bad   []badRow
+	ord   int64
+	nBad  int
+}
+
+type badRow struct {
+	e     models.RowError
+	cells string
+}
+
+// BeginBatch starts a batch. b carries File, SHA256, SizeBytes and
+// StartedAt (Format and Encoding if known); Read and Ignored are set
+// before Commit, which fills in the rest. Close the writer when done.
+func (w *Warehouse) BeginBatch(ctx context.Context, b *Batch) (*BatchWriter, error) {
+	if b.BatchID == "" {
+		sha := b.SHA256
+		if len(sha) > 12 {
+			sha = sha[:12]
+		}
+		b.BatchID = fmt.Sprintf("b-%s-%s", b.StartedAt.UTC().Format("20060102T150405.000000000Z"), sha)
+	}
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	bw := &BatchWriter{w: w, ctx: ctx, conn: conn, b: b}
+	for _, q := range []string{
+		`CREATE OR REPLACE TEMP TABLE stage_cases AS SELECT ` + caseColumns + `, 0::BIGINT AS ord FROM cases LIMIT 0`,
+		`CREATE OR REPLACE TEMP TABLE stage_bad (ord BIGINT, file VARCHAR, row_num INTEGER, field VARCHAR,
+			reason VARCHAR, raw VARCHAR, cells VARCHAR)`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("warehouse: staging: %w", err)
+		}
+	}
+	return bw, nil
+}
+
+// AddCase stages a case (copied).
+func (bw *BatchWriter) AddCase(c *models.Case) error {
+	bw.cases = append(bw.cases, *c)
+	if len(bw.cases) >= chunkRows {
+		return bw.flush()
+	}
+	return nil
+}
+
+// AddRowError stages a quarantined row; cells is its JSON cell list (may
+// be "").
+func (bw *BatchWriter) AddRowError(e *models.RowError, cells string) error {
+	bw.bad = append(bw.bad, badRow{*e, cells})
+	bw.nBad++
+	if len(bw.bad) >= chunkRows {
+		return bw.flush()
+	}
+	return nil
+}
+
+// flush appends the buffered rows to the staging tables.
+func (bw *BatchWriter) flush() error {
+	err := bw.conn.Raw(func(dc any) error {
+		if len(bw.cases) > 0 {
+			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage_cases")
+			if err != nil {
+				return fmt.Errorf("warehouse: appender: %w", err)
+			}
+			for i := range bw.cases {
+				c := &bw.cases[i]
+				var closed driver.Value
+				if !c.ClosedDate.IsZero() {
+					closed = c.ClosedDate
+				}
+				bw.ord++
+				if err := app.AppendRow(c.Key, c.SourceCaseID, int32(c.Seq), c.ReceivedDate, closed, c.UnitCode,
+					c.SourceUnitCode, c.Apportioned, c.Village, c.Team, c.PartiesHash, c.SummaryHash,
+					string(c.Category), string(c.Subtopic), string(c.Outcome), c.ViolenceRisk, c.CrimeSigns,
+					string(c.ReferredTo), bw.ord); err != nil {
+					app.Close()
+					return fmt.Errorf("warehouse: append case %s: %w", c.Key, err)
+				}
+			}
+			if err := app.Close(); err != nil {
+				return fmt.Errorf("warehouse: appender: %w", err)
+			}
+		}
+		if len(bw.bad) > 0 {
+			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage_bad")
+			if err != nil {
+				return fmt.Errorf("warehouse: appender: %w", err)
+			}
+			for i := range bw.bad {
+				e := &bw.bad[i]
+				bw.ord++
+				var cells driver.Value
+				if e.cells != "" {
+					cells = e.cells
+				}
+				if err := app.AppendRow(bw.ord, e.e.File, int32(e.e.Row), e.e.Field, e.e.Reason, e.e.Raw, cells); err != nil {
+					app.Close()
+					return fmt.Errorf("warehouse: quarantine %s row %d: %w", e.e.File, e.e.Row, err)
+				}
+			}
+			if err := app.Close(); err != nil {
+				return fmt.Errorf("warehouse: appender: %w", err)
+			}
+		}
+		return nil
+	})
+	bw.cases, bw.bad = bw.cases[:0], bw.bad[:0]
+	return err
+}
+
+// Commit merges the staged rows and records the batch, in one transaction.
+func (bw *BatchWriter) Commit() error {
+	ctx, conn, b := bw.ctx, bw.conn, bw.b
+	if err := bw.flush(); err != nil {
+		return err
+	}
+	// Repeats inside the file: each repeat compared with the version before it.
+	var staged, inFileDup, inFileUpd int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*),
+			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev = cur THEN 1 ELSE 0 END), 0),
+			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev <> cur THEN 1 ELSE 0 END), 0)
+		FROM (SELECT lag(cur) OVER (PARTITION BY case_key ORDER BY ord) AS prev, cur
+		      FROM (SELECT case_key, ord, row(`+caseColumns+`) AS cur FROM stage_cases))`).Scan(
+		&staged, &inFileDup, &inFileUpd); err != nil {
+		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_last AS SELECT `+caseColumns+`
+		FROM stage_cases QUALIFY row_number() OVER (PARTITION BY case_key ORDER BY ord DESC) = 1`); err != nil {
+		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer tx.Rollback()
+	var dup, upd int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN `+changed+` THEN 0 ELSE 1 END), 0),
+		coalesce(sum(CASE WHEN `+changed+` THEN 1 ELSE 0 END), 0)
+		FROM stage_last s JOIN cases c USING (case_key)`).Scan(&dup, &upd); err != nil {
+		return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO case_history SELECT c.case_key, ?, c.closed_date, c.outcome, c.violence_risk, c.crime_signs,
+			c.referred_to, c.category, c.subtopic, c.unit_code
+			FROM stage_last s JOIN cases c USING (case_key) WHERE ` + changed, []any{b.BatchID}},
+		{`UPDATE cases c SET closed_date = s.closed_date, outcome = s.outcome, violence_risk = s.violence_risk,
+			crime_signs = s.crime_signs, referred_to = s.referred_to, category = s.category, subtopic = s.subtopic,
+			unit_code = s.unit_code, village = s.village, team = s.team, updated_batch_id = ?
+			FROM stage_last s WHERE s.case_key = c.case_key AND ` + changed, []any{b.BatchID}},
+		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM stage_last s
+			WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = s.case_key)`, []any{b.BatchID}},
+		{`INSERT INTO quarantine (batch_id, file, row_num, field, reason, raw, cells)
+			SELECT ?, file, row_num, field, reason, raw, cells FROM stage_bad ORDER BY ord`, []any{b.BatchID}},
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+			return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
+		}
+	}
+	uniq := staged - inFileDup - inFileUpd
+	b.Duplicate = dup + inFileDup
+	b.Updated = upd + inFileUpd
+	b.Loaded = uniq - dup - upd
+	b.Quarantined = bw.nBad
+	b.FinishedAt = time.Now().UTC()
+	if got := b.Loaded + b.Updated + b.Duplicate + b.Quarantined + b.Ignored; got != b.Read {
+		return fmt.Errorf("warehouse: %s: accounting mismatch: read %d but loaded+updated+duplicate+quarantined+ignored = %d",
+			b.File, b.Read, got)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, file, sha256, size_bytes, status,
+		rows_read, loaded, updated, duplicate, quarantined, ignored, started_at, finished_at, format, encoding)
+		VALUES (?,?,?,?,'loaded',?,?,?,?,?,?,?,?,?,?)`,
+		b.BatchID, b.File, b.SHA256, b.SizeBytes, b.Read, b.Loaded, b.Updated, b.Duplicate, b.Quarantined,
+		b.Ignored, b.StartedAt.UTC(), b.FinishedAt, nullString(b.Format), nullString(b.Encoding)); err != nil {
+		return fmt.Errorf("warehouse: batch %s: %w", b.File, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("warehouse: commit %s: %w", b.File, err)
+	}
+	return nil
+}
+
+// Close drops the staging tables and releases the connection; after a
+// failed or missing Commit nothing of the batch is stored.
+func (bw *BatchWriter) Close() error {
+	if bw.conn == nil {
+		return nil
+	}
+	ctx := context.Background()
+	for _, t := range []string{"stage_cases", "stage_bad", "stage_last"} {
+		bw.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+t)
+	}
+	err := bw.conn.Close()
+	bw.conn = nil
+	return err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,145 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/canhbao/canhbao/models"
+)
+
+// Severity signals counted per unit and week by SeveritySeries, in the order
+// of SignalPanel.Names. Every signal is dated by the day it became known, so
+// that the counts of weeks <= t use only what a weekly run at week t could
+// have seen (no look-ahead from the warehouse's final snapshot):
+//
+//	not_settled  mediation ended without agreement, dated by the closing date (a
+//	             case with no closing date is not counted: when it failed is unknown)
+//	violence     violence risk reported (Law on Grassroots Mediation art. 10(4)), dated by receipt
+//	crime        signs of a crime (art. 10(5)), dated by receipt
+//	referral     referred to the police or the court, dated by the closing date (receipt when none)
+//	repeat       the same parties (keyed hash) had a case in the same unit within the 365 days before, dated by receipt
+//	long_open    a case not closed within 30 days of receipt, dated by day 31 (so a case
+//	             still open at week t counts once it is 31 days old, closed later or never)
+//	land         subtopic land or boundary, the disputes police name as a main driver of escalation, dated by receipt
+//
+// SeriousKnown is the serious-case series the risk features use instead of the
+// one of WeeklyCounts, whose not-settled and referral parts are only known
+// when a case closes: cases received in the week with violence risk or crime
+// signs (known at intake; never more than the week's cases). Not settled and
+// referrals enter the features through their own closing-dated signals.
+var SeverityNames = []string{"not_settled", "violence", "crime", "referral", "repeat", "long_open", "land"}
+
+// severitySQL computes the signals as (unit, week, signal index, count) rows;
+// the repeat flag looks at the whole case history of the unit, the date
+// window is applied to the dates the signals became known. Index
+// len(SeverityNames) is SeriousKnown.
+const severitySQL = `WITH c AS (
+	SELECT unit_code, received_date, outcome, violence_risk, crime_signs, referred_to, subtopic, closed_date,
+		CASE WHEN parties_hash IS NULL OR parties_hash = '' THEN NULL ELSE
+			lag(received_date) OVER (PARTITION BY unit_code, parties_hash ORDER BY received_date, case_key) END AS prev_date
+	FROM cases),
+ev AS (
+	SELECT unit_code, closed_date AS d, 0 AS k FROM c WHERE outcome = 'not_settled' AND closed_date IS NOT NULL
+	UNION ALL SELECT unit_code, received_date, 1 FROM c WHERE violence_risk
+	UNION ALL SELECT unit_code, received_date, 2 FROM c WHERE crime_signs
+	UNION ALL SELECT unit_code, coalesce(closed_date, received_date), 3 FROM c WHERE referred_to IN ('police', 'court')
+	UNION ALL SELECT unit_code, received_date, 4 FROM c
+		WHERE prev_date IS NOT NULL AND date_diff('day', prev_date, received_date) <= 365
+	UNION ALL SELECT unit_code, CAST(received_date + INTERVAL 31 DAY AS DATE), 5 FROM c
+		WHERE closed_date IS NULL OR date_diff('day', received_date, closed_date) > 30
+	UNION ALL SELECT unit_code, received_date, 6 FROM c WHERE subtopic IN ('land', 'boundary')
+	UNION ALL SELECT unit_code, received_date, 7 FROM c WHERE violence_risk OR crime_signs)
+SELECT unit_code, CAST(date_diff('day', DATE '1970-01-05', d) // 7 AS BIGINT) AS wk, CAST(k AS BIGINT),
+	CAST(count(*) AS DOUBLE)
+FROM ev WHERE d BETWEEN ? AND ? GROUP BY ALL`
+
+// SignalPanel is a dense current-unit x week panel of several counts.
+type SignalPanel struct {
+	Units  []string      // current unit codes, in code order (as WeeklyCounts)
+	Start  models.Week   // week of column 0
+	Names  []string      // signal names
+	Values [][][]float64 // [signal][unit][week]
+	// SeriousKnown is [unit][week] serious cases dated by when they became
+	// known (see SeverityNames).
+	SeriousKnown [][]float64
+}
+
+// SeveritySeries counts the severity signals of SeverityNames (and
+// SeriousKnown) per current unit and ISO week, by the week each became known,
+// for the weeks from..to (inclusive), aggregated in DuckDB and moved to Go
+// through Arrow like WeeklyCounts.
+func (w *Warehouse) SeveritySeries(ctx context.Context, from, to models.Week) (*SignalPanel, error) {
+	if to.Before(from) {
+		return nil, fmt.Errorf("warehouse: week range %s..%s is empty", from, to)
+	}
+	units, err := w.currentCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := to.Sub(from) + 1
+	sp := &SignalPanel{Units: units, Start: from, Names: append([]string(nil), SeverityNames...),
+		Values: make([][][]float64, len(SeverityNames))}
+	for k := range sp.Values {
+		sp.Values[k] = make([][]float64, len(units))
+		for i := range units {
+			sp.Values[k][i] = make([]float64, n)
+		}
+	}
+	sp.SeriousKnown = make([][]float64, len(units))
+	for i := range units {
+		sp.SeriousKnown[i] = make([]float64, n)
+	}
+	row := make(map[string]int, len(units))
+	for i, u := range units {
+		row[u] = i
+	}
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer conn.Close()
+	first := from.Index()
+	err = conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rdr, err := ar.QueryContext(ctx, severitySQL, from.Monday(), to.Sunday())
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		for rdr.Next() {
+			rec := rdr.Record()
+			codes := rec.Column(0).(*array.String)
+			wks := rec.Column(1).(*array.Int64)
+			for i := 0; i < int(rec.NumRows()); i++ {
+				r, ok := row[codes.Value(i)]
+				if !ok {
+					return fmt.Errorf("cases reference unit %s, which is not a current unit", codes.Value(i))
+				}
+				c := int(wks.Value(i)) - first
+				if c < 0 || c >= n {
+					continue
+				}
+				k := int(rec.Column(2).(*array.Int64).Value(i))
+				v := rec.Column(3).(*array.Float64).Value(i)
+				switch {
+				case k < len(sp.Values):
+					sp.Values[k][r][c] += v
+				case k == len(sp.Values):
+					sp.SeriousKnown[r][c] += v
+				}
+			}
+		}
+		return rdr.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: severity series: %w", err)
+	}
+	return sp, nil
+}
