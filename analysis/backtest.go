@@ -12,15 +12,19 @@ type BacktestConfig struct {
 	Refit      int        // weeks between refits, as the weekly run would (default 13)
 	Risk       RiskConfig // model, calibration and budget settings
 	Budgets    []int      // alarm budgets of the detection curve (default 1..10)
+	Thresholds []float64  // calibrated-probability thresholds of the threshold detection curve
 	SparseRate float64    // units below this many cases a week are reported apart (default 0.5)
 	Tail       int        // weeks after an episode's end during which a flag is not a false alarm (default 3)
+	// Train, when not nil, holds the labels the coefficients are fitted on
+	// ([unit][panel column], see TrainTarget); nil fits on the target y.
+	Train [][]int8 `json:"-"`
 }
 
 // DefaultBacktestConfig returns refits every 13 weeks, budgets 1..10, the
 // sparse cut at 0.5 cases a week and a 3-week tail.
 func DefaultBacktestConfig() BacktestConfig {
 	return BacktestConfig{Refit: 13, Risk: DefaultRiskConfig(), Budgets: []int{1, 2, 3, 4, 5, 6, 7, 8, 10},
-		SparseRate: 0.5, Tail: 3}
+		SparseRate: 0.5, Tail: 3, Thresholds: []float64{0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3, 0.5}}
 }
 
 // Method names of the backtest, the model first.
@@ -49,7 +53,8 @@ type CalibBin struct {
 
 // BudgetPoint is the episode detection at one alarm budget.
 type BudgetPoint struct {
-	Budget           int     `json:"budget"`
+	Budget           int     `json:"budget"`    // top-K rule: K (0 for the threshold rule)
+	Threshold        float64 `json:"threshold"` // threshold rule: flagged when the calibrated probability >= this (0 for top-K)
 	Detected         int     `json:"episodes_detected_before_peak"`
 	Total            int     `json:"episodes_total"`
 	MedianLead       float64 `json:"median_lead_weeks"`
@@ -83,6 +88,11 @@ type MethodResult struct {
 	AtFA2       *BudgetPoint  `json:"at_2_false_alarms,omitempty"` // largest budget with <= 2 false-alarm units a week
 	AtFA1       *BudgetPoint  `json:"at_1_false_alarm,omitempty"`
 	Curve       []BudgetPoint `json:"curve"`
+	// The threshold rule flags every unit whose calibrated probability is at
+	// least a threshold, so busy weeks get more flags and quiet weeks fewer.
+	ThrFA2      *BudgetPoint  `json:"at_2_false_alarms_threshold,omitempty"`
+	ThrFA1      *BudgetPoint  `json:"at_1_false_alarm_threshold,omitempty"`
+	ThrCurve    []BudgetPoint `json:"threshold_curve"`
 	Calibration []CalibBin    `json:"calibration"`
 }
 
@@ -153,7 +163,7 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		score[m] = make([][]float64, W)
 	}
 	for o := cfg.From; o <= cfg.To; o += cfg.Refit {
-		model, err := FitRisk(f, y, o-cfg.Risk.Horizon, cfg.Risk)
+		model, err := FitRiskLabels(f, y, cfg.Train, o-cfg.Risk.Horizon, cfg.Risk)
 		if err != nil {
 			return nil, fmt.Errorf("analysis: backtest origin %d: %w", o, err)
 		}
@@ -317,8 +327,14 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				rank[w][u] = r
 			}
 		}
-		point := func(K int) BudgetPoint {
-			bp := BudgetPoint{Budget: K}
+		point := func(K int, th float64) BudgetPoint {
+			bp := BudgetPoint{Budget: K, Threshold: th}
+			flagged := func(w, u int) bool {
+				if K > 0 {
+					return rank[w][u] < K
+				}
+				return prob[m][w][u] >= th
+			}
 			var leads, sLeads []float64
 			for _, c := range cores {
 				bp.Total++
@@ -326,7 +342,7 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 					bp.SparseTotal++
 				}
 				for t := c.start; t < c.peak; t++ {
-					if rank[t-cfg.From][c.u] < K {
+					if flagged(t-cfg.From, c.u) {
 						bp.Detected++
 						leads = append(leads, float64(c.peak-t))
 						if sparse[c.u] {
@@ -338,11 +354,14 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				}
 			}
 			bp.MedianLead, bp.SparseMedianLead = median(leads), median(sLeads)
-			var fa, hit, pos, best float64
+			var fa, hit, pos, best, nflag float64
 			for w := 0; w < W; w++ {
 				var pw float64
 				for u := range units {
-					flag := rank[w][u] < K
+					flag := flagged(w, u)
+					if flag {
+						nflag++
+					}
 					if flag && !relevant[w][u] {
 						fa++
 					}
@@ -354,16 +373,32 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 					}
 				}
 				pos += pw
-				best += math.Min(pw, float64(K))
+				best += math.Min(pw, float64(max(K, 1)))
 			}
 			bp.FalseAlarms = fa / float64(W)
-			area := float64(K) / float64(U)
+			area := nflag / float64(W) / float64(U)
 			bp.PAI = hit / pos / area
-			bp.PEI = hit / best
+			if K > 0 {
+				bp.PEI = hit / best
+			} else {
+				bp.PEI = math.NaN()
+			}
 			return bp
 		}
+		for _, th := range cfg.Thresholds {
+			bp := point(0, th)
+			mr.ThrCurve = append(mr.ThrCurve, bp)
+			if bp.FalseAlarms <= 2 && (mr.ThrFA2 == nil || bp.Detected > mr.ThrFA2.Detected) {
+				b := bp
+				mr.ThrFA2 = &b
+			}
+			if bp.FalseAlarms <= 1 && (mr.ThrFA1 == nil || bp.Detected > mr.ThrFA1.Detected) {
+				b := bp
+				mr.ThrFA1 = &b
+			}
+		}
 		for _, K := range cfg.Budgets {
-			bp := point(K)
+			bp := point(K, 0)
 			mr.Curve = append(mr.Curve, bp)
 			if bp.FalseAlarms <= 2 {
 				b := bp
@@ -374,7 +409,7 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				mr.AtFA1 = &b
 			}
 		}
-		bp := point(cfg.Risk.Budget)
+		bp := point(cfg.Risk.Budget, 0)
 		mr.PAI, mr.PEI = bp.PAI, bp.PEI
 		mr.Detected, mr.Total, mr.MedianLead, mr.FalseAlarms = bp.Detected, bp.Total, bp.MedianLead, bp.FalseAlarms
 		res.Methods = append(res.Methods, mr)

@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // RiskData is what the risk features are computed from: the case panel, the
@@ -76,7 +78,11 @@ const (
 	pCap       = 12.0 // cap on -log10 p-values
 	sigPrior   = 26.0 // weeks of city-average pseudo-history in a unit's signal rate
 	recentSpan = 4    // weeks of the recent window of the signal and neighbour features
+	cusumSpan  = 12   // weeks the CUSUM feature accumulates over
 )
+
+// sevWindows are the windows of the composite severity features.
+var sevWindows = []int{2, 4, 8}
 
 // BuildFeatures computes the features of every unit in every week column
 // t >= first at which the Escalation indicator has enough history for the
@@ -100,6 +106,23 @@ const (
 //     over the neighbours' 4-week windows, nb_p_4 = the neighbours' largest
 //     excess_p_4, nb_lr_2 likewise with the 2-week window, nb_serious_lr_4 as
 //     serious_lr_4 over the neighbours' sums.
+//   - composite severity (every signal but land summed): sev_lr_w =
+//     log((c+0.5)/(w r+0.5)) and sev_n_w = log(1+c) for w = 2, 4, 8 weeks, r
+//     the unit's shrunk weekly rate of the sum as for the single signals.
+//   - cusum_12: a Poisson CUSUM over the last 12 weeks, S = max(0, S + y·ln 2 −
+//     e) from 0 at t−11, with e = E_8/8 the unit's expected weekly cases of
+//     the 8-week window: the cumulative excess of a rise that builds slowly,
+//     which the fixed windows see late; nb_cusum_12 is the neighbours' largest.
+//   - per stream of markStreams (all cases; marked = repeat parties + violence
+//     risk + crime signs; repeat; violence + crime; land/boundary; not
+//     settled), against the unit's weekly rate r of the cfg.History weeks
+//     before the last 12, shrunk to the city's per-unit rate by 26
+//     pseudo-weeks: pcusum_s = a 12-week Poisson CUSUM S = max(0, S + y·ln ρ −
+//     r(ρ−1)) (ρ = 2 for cases, land and not settled, 3 for the marks), and,
+//     but for not settled (known late), tail_s_w = min(−log10 P(Y >= c), 12)
+//     with c the count of the last w = 1, 2, 3 weeks and Y ~ Poisson(w·r):
+//     two repeat or violence cases in a unit that sees one a year are
+//     already unlikely, which the log-ratios of sparse units do not show.
 //   - season: sin and cos of 2π·(week of year)/52.18.
 //   - history: log(1 + weeks since the unit's first case, at most 156);
 //     base rate: log(0.05 + mean weekly cases of the unit over its history).
@@ -129,10 +152,30 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 		add("sig_lr_"+s, s, recentSpan)
 		add("sig_n_"+s, s, recentSpan)
 	}
+	if len(d.Signals) > 0 {
+		for _, w := range sevWindows {
+			add(fmt.Sprintf("sev_lr_%d", w), "serious", w)
+			add(fmt.Sprintf("sev_n_%d", w), "serious", w)
+		}
+	}
+	add("cusum_12", "excess", cusumSpan)
+	streams := markStreams(d)
+	for _, st := range streams {
+		add("pcusum_"+st.name, st.code, cusumSpan)
+	}
+	for _, st := range streams {
+		if !st.tail {
+			continue
+		}
+		for _, w := range tailWindows {
+			add(fmt.Sprintf("tail_%s_%d", st.name, w), st.code, w)
+		}
+	}
 	add("nb_lr_4", "neighbours", 4)
 	add("nb_p_4", "neighbours", 4)
 	add("nb_lr_2", "neighbours", 2)
 	add("nb_serious_lr_4", "neighbours_serious", 4)
+	add("nb_cusum_12", "neighbours", cusumSpan)
 	add("season_sin", "season", 0)
 	add("season_cos", "season", 0)
 	add("history", "history", 0)
@@ -258,8 +301,86 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				set(u, "sig_n_"+s, math.Log1p(c), c, recentSpan*r)
 			}
 		}
+		// Composite severity: all signals but land summed (every one an
+		// escalation sign), over windows of 2, 4 and 8 weeks, against the
+		// unit's shrunk rate of the same sum.
+		if len(d.Signals) > 0 {
+			var city float64
+			hs := make([]float64, U)
+			for k, s := range d.Signals {
+				if s == "land" {
+					continue
+				}
+				for u := range p.Units {
+					h := sum(sigCum[k][u], histFirst, histLast)
+					hs[u] += h
+					city += h
+				}
+			}
+			rc := city / nHist / float64(U)
+			for u := range p.Units {
+				r := (hs[u] + sigPrior*rc) / (nHist + sigPrior)
+				for _, w := range sevWindows {
+					var c float64
+					for k, s := range d.Signals {
+						if s != "land" {
+							c += sum(sigCum[k][u], t-w+1, t)
+						}
+					}
+					e := float64(w) * r
+					set(u, fmt.Sprintf("sev_lr_%d", w), math.Log((c+0.5)/(e+0.5)), c, e)
+					set(u, fmt.Sprintf("sev_n_%d", w), math.Log1p(c), c, e)
+				}
+			}
+		}
+		// CUSUM of the last cusumSpan weeks, restarted at t−cusumSpan+1 so
+		// that it depends on those weeks only: S = max(0, S + y_s·ln 2 − e)
+		// with e = E_8/8 the unit's expected weekly cases of the 8-week window
+		// (the Poisson log-likelihood ratio of a doubled rate, Lucas 1985).
+		cus := make([]float64, U)
 		for u := range p.Units {
-			var o4, e4, s4, es4, o2, e2, pmax float64
+			e := exp[8][u] / 8
+			var s float64
+			for k := max(t-cusumSpan+1, 0); k <= t; k++ {
+				s = math.Max(0, s+p.Counts[u][k]*math.Ln2-e)
+			}
+			cus[u] = s
+			set(u, "cusum_12", s, sum(cum[u], t-cusumSpan+1, t), e*cusumSpan)
+		}
+		// Per-stream Poisson CUSUMs and tail probabilities against the unit's
+		// rate before the CUSUM span (see markStreams).
+		hl := t - cusumSpan
+		hf := max(0, hl-cfg.History+1)
+		nh := float64(hl - hf + 1)
+		for _, st := range streams {
+			var city float64
+			for u := range p.Units {
+				city += sum(st.cum[u], hf, hl)
+			}
+			rc := 0.0
+			if nh > 0 {
+				rc = city / nh / float64(U)
+			}
+			lr := math.Log(st.rho)
+			for u := range p.Units {
+				r := (math.Max(sum(st.cum[u], hf, hl), 0) + sigPrior*rc) / (math.Max(nh, 0) + sigPrior)
+				var s float64
+				for k := max(t-cusumSpan+1, 0); k <= t; k++ {
+					s = math.Max(0, s+st.v[u][k]*lr-r*(st.rho-1))
+				}
+				set(u, "pcusum_"+st.name, s, sum(st.cum[u], t-cusumSpan+1, t), r*cusumSpan)
+				if !st.tail {
+					continue
+				}
+				for _, w := range tailWindows {
+					c := sum(st.cum[u], t-w+1, t)
+					set(u, fmt.Sprintf("tail_%s_%d", st.name, w), poissonTail(c, r*float64(w)), c, r*float64(w))
+				}
+			}
+		}
+		for u := range p.Units {
+			var o4, e4, s4, es4, o2, e2, pmax, cmax float64
+			var omax, emax float64
 			var nb []int
 			if d.Neighbours != nil {
 				nb = d.Neighbours[u]
@@ -272,7 +393,11 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				o2 += obs[2][v]
 				e2 += exp[2][v]
 				pmax = math.Max(pmax, exP[4][v])
+				if cus[v] > cmax {
+					cmax, omax, emax = cus[v], sum(cum[v], t-cusumSpan+1, t), exp[8][v]/8*cusumSpan
+				}
 			}
+			set(u, "nb_cusum_12", cmax, omax, emax)
 			set(u, "nb_lr_4", math.Log((o4+0.5)/(e4+0.5)), o4, e4)
 			set(u, "nb_p_4", pmax, o4, e4)
 			set(u, "nb_lr_2", math.Log((o2+0.5)/(e2+0.5)), o2, e2)
@@ -284,4 +409,98 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 		f.Rate = append(f.Rate, rate)
 	}
 	return f, nil
+}
+
+// tailWindows are the windows (weeks ending at t) of the Poisson tail features.
+var tailWindows = []int{1, 2, 3}
+
+// markStream is a weekly count series of a unit with a Poisson CUSUM
+// (alternative rate rho times the unit's own) and, when tail, Poisson tail
+// features.
+type markStream struct {
+	name, code string
+	rho        float64
+	tail       bool
+	v, cum     [][]float64 // [unit][week] counts and their cumulative sums (T+1)
+}
+
+// markStreams returns the streams of the CUSUM and tail features: all cases
+// ("cases", rho 2), the marked cases (repeat parties + violence risk + crime
+// signs, "marked", rho 3), repeat parties ("repeat", rho 3), violence risk +
+// crime signs ("vc", rho 3), land/boundary ("land", rho 2) and not settled
+// ("not_settled", rho 2, CUSUM only: it is known late), each when its
+// signals exist. Episode cases carry these marks far more often than
+// ordinary ones (repeat parties, violence), so a few of them in a sparse unit
+// are already unlikely under its rate.
+func markStreams(d *RiskData) []markStream {
+	p := d.Panel
+	U, T := len(p.Units), p.Weeks()
+	sig := map[string]int{}
+	for k, s := range d.Signals {
+		sig[s] = k
+	}
+	comb := func(names ...string) [][]float64 {
+		found := false
+		out := make([][]float64, U)
+		for u := range out {
+			out[u] = make([]float64, T)
+		}
+		for _, n := range names {
+			k, ok := sig[n]
+			if !ok {
+				continue
+			}
+			found = true
+			for u := range out {
+				for t, v := range d.Values[k][u] {
+					out[u][t] += v
+				}
+			}
+		}
+		if !found {
+			return nil
+		}
+		return out
+	}
+	cand := []markStream{
+		{name: "cases", code: "excess", rho: 2, tail: true, v: p.Counts},
+		{name: "marked", code: "serious", rho: 3, tail: true, v: comb("repeat", "violence", "crime")},
+		{name: "repeat", code: "repeat", rho: 3, tail: true, v: comb("repeat")},
+		{name: "vc", code: "serious", rho: 3, tail: true, v: comb("violence", "crime")},
+		{name: "land", code: "land", rho: 2, tail: true, v: comb("land")},
+		{name: "not_settled", code: "not_settled", rho: 2, v: comb("not_settled")},
+	}
+	var out []markStream
+	for _, st := range cand {
+		if st.v == nil {
+			continue
+		}
+		st.cum = make([][]float64, U)
+		for u := range st.cum {
+			c := make([]float64, T+1)
+			for t, x := range st.v[u] {
+				c[t+1] = c[t] + x
+			}
+			st.cum[u] = c
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// poissonTail returns min(−log10 P(Y >= y), 12) for Y ~ Poisson(mu), 0 when
+// y <= 0: P(Y >= k) is the regularised lower incomplete gamma P(k, mu).
+func poissonTail(y, mu float64) float64 {
+	k := math.Floor(y + 1e-9)
+	if k <= 0 {
+		return 0
+	}
+	if mu <= 0 {
+		return pCap
+	}
+	p := mathext.GammaIncReg(k, mu)
+	if !(p > 0) {
+		return pCap
+	}
+	return math.Min(-math.Log10(p), pCap)
 }

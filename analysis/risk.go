@@ -92,6 +92,18 @@ func MinRiskWeeks(cfg RiskConfig) int { return cfg.MinTrain + cfg.CalibWeeks }
 // y is [unit][panel column]. An error is returned when the blocks are too
 // short or hold no positive row.
 func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, error) {
+	return FitRiskLabels(f, y, nil, last, cfg)
+}
+
+// FitRiskLabels is FitRisk with separate training labels: the coefficients
+// are fitted on train ([unit][panel column], TrainPositive / TrainNegative,
+// TrainSkip rows left out; see TrainTarget), while the choice of λ, Platt
+// scaling and the climatology use the target y on the calibration block, so
+// the probabilities stay calibrated for y. train nil means train = y.
+func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskConfig) (*RiskModel, error) {
+	if train == nil {
+		train = TrainLabels(y)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -104,7 +116,7 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 	nf := len(f.Cols)
 	m := &RiskModel{Cols: f.Cols, Mean: make([]float64, nf), Scale: make([]float64, nf),
 		TrainFirst: f.First, TrainLast: trainLast, CalibLast: last}
-	var n, pos float64
+	var n, pos, yPos, trPos float64
 	for t := f.First; t <= trainLast; t++ {
 		for u, x := range f.X[t-f.First] {
 			for j, v := range x {
@@ -112,14 +124,20 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 			}
 			n++
 			if y[u][t] {
+				yPos++
+			}
+			if train[u][t] == TrainPositive {
+				trPos++
+			}
+			if train[u][t] != TrainSkip {
 				pos++
 			}
 		}
 	}
-	if pos == 0 {
+	if trPos == 0 || yPos == 0 {
 		return nil, fmt.Errorf("analysis: no positive row in the training block")
 	}
-	m.BaseRate = pos / n
+	m.BaseRate = yPos / n
 	for j := range m.Mean {
 		m.Mean[j] /= n
 	}
@@ -137,18 +155,21 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 			m.Scale[j] = 1
 		}
 	}
-	std := func(t0, t1 int) ([][]float64, []float64) {
+	std := func(t0, t1 int, useTrain bool) ([][]float64, []float64) {
 		var X [][]float64
 		var Y []float64
 		for t := t0; t <= t1; t++ {
 			for u, x := range f.X[t-f.First] {
+				if useTrain && train[u][t] == TrainSkip {
+					continue
+				}
 				r := make([]float64, nf)
 				for j, v := range x {
 					r[j] = (v - m.Mean[j]) / m.Scale[j]
 				}
 				X = append(X, r)
 				yy := 0.0
-				if y[u][t] {
+				if (useTrain && train[u][t] == TrainPositive) || (!useTrain && y[u][t]) {
 					yy = 1
 				}
 				Y = append(Y, yy)
@@ -156,8 +177,8 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 		}
 		return X, Y
 	}
-	Xtr, Ytr := std(f.First, trainLast)
-	Xca, Yca := std(trainLast+1, last)
+	Xtr, Ytr := std(f.First, trainLast, true)
+	Xca, Yca := std(trainLast+1, last, false)
 	var calPos float64
 	for _, v := range Yca {
 		calPos += v
@@ -167,7 +188,7 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 	}
 	best := math.Inf(1)
 	init := make([]float64, nf+1)
-	init[0] = math.Log(m.BaseRate / (1 - m.BaseRate))
+	init[0] = math.Log(trPos / (pos - trPos + 1))
 	for _, lam := range cfg.Lambdas {
 		w, err := fitLogistic(Xtr, Ytr, lam, init)
 		if err != nil {

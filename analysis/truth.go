@@ -162,3 +162,65 @@ func SurgeTarget(f *Features, weeks, horizon int) [][]bool {
 	}
 	return y
 }
+
+// Training labels of TrainTarget.
+const (
+	TrainSkip     int8 = -1 // row not used to fit the coefficients
+	TrainNegative int8 = 0
+	TrainPositive int8 = 1
+)
+
+// TrainTarget gives the labels the risk model's coefficients are fitted on
+// when ground truth exists; the evaluation and calibration target stays
+// TruthTarget. A unit-week is positive in the rising phase of a core or
+// spillover episode (start <= t <= peak), skipped in the horizon weeks before
+// the start (start−horizon .. start−1, positives of TruthTarget that carry no
+// signal yet) and after the peak up to tail weeks past the end (a decline
+// that looks like a rise but is no new escalation), and negative otherwise.
+// Decoys are negatives. The result is [unit][week] like TruthTarget.
+func TrainTarget(units []string, start models.Week, weeks int, eps []Episode, horizon, tail int) [][]int8 {
+	row := make(map[string]int, len(units))
+	y := make([][]int8, len(units))
+	for i, u := range units {
+		row[u] = i
+		y[i] = make([]int8, weeks)
+	}
+	set := func(u, a, b int, v int8) {
+		for t := max(a, 0); t <= min(b, weeks-1); t++ {
+			if y[u][t] != TrainPositive { // a rising phase wins over another episode's skip
+				y[u][t] = v
+			}
+		}
+	}
+	for _, e := range eps {
+		u, ok := row[e.Unit]
+		if !ok || e.Role == RoleDecoy {
+			continue
+		}
+		s, pk, end := e.Start.Sub(start), e.Peak.Sub(start), e.End.Sub(start)
+		set(u, s-horizon, s-1, TrainSkip)
+		set(u, pk+1, end+tail, TrainSkip)
+	}
+	for _, e := range eps {
+		u, ok := row[e.Unit]
+		if !ok || e.Role == RoleDecoy {
+			continue
+		}
+		set(u, e.Start.Sub(start), e.Peak.Sub(start), TrainPositive)
+	}
+	return y
+}
+
+// TrainLabels turns a target into training labels with nothing skipped.
+func TrainLabels(y [][]bool) [][]int8 {
+	out := make([][]int8, len(y))
+	for u, r := range y {
+		out[u] = make([]int8, len(r))
+		for t, v := range r {
+			if v {
+				out[u][t] = TrainPositive
+			}
+		}
+	}
+	return out
+}

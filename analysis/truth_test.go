@@ -48,3 +48,29 @@ func TestReadTruthErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainTarget(t *testing.T) {
+	start := models.Week{Year: 2024, Num: 1}
+	eps := []Episode{
+		{ID: "E1", Unit: "A", Role: RoleCore, Start: start.Add(10), Peak: start.Add(14), End: start.Add(16)},
+		{ID: "D1", Unit: "B", Role: RoleDecoy, Start: start.Add(5), Peak: start.Add(5), End: start.Add(5)},
+	}
+	y := TrainTarget([]string{"A", "B"}, start, 30, eps, 4, 3)
+	for c := 0; c < 30; c++ {
+		var want int8
+		switch {
+		case c >= 6 && c <= 9: // the 4 weeks before the start: no signal yet
+			want = TrainSkip
+		case c >= 10 && c <= 14: // rising phase, peak included
+			want = TrainPositive
+		case c >= 15 && c <= 19: // decline to end + 3
+			want = TrainSkip
+		}
+		if y[0][c] != want {
+			t.Errorf("A column %d: %d, want %d", c, y[0][c], want)
+		}
+		if y[1][c] != TrainNegative {
+			t.Errorf("decoy unit B column %d: %d, want negative", c, y[1][c])
+		}
+	}
+}

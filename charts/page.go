@@ -16,7 +16,8 @@ type pageSpec struct {
 	Sections    []section
 	Charts      []chartView
 	MapName     string
-	GeoJSON     template.JS // registered before the charts run; empty: no map on this page
+	GeoJSON     template.JS // non-empty: the page draws the map, so it loads MapFile before its charts
+	MapFile     string
 	RunID       string
 	MethodNote  string
 	GeneratedAt string
@@ -125,7 +126,7 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
 </style>
 <script src="{{.Root}}echarts.min.js"></script>
 {{- if .GeoJSON}}
-<script>echarts.registerMap({{.MapName}}, {{.GeoJSON}});</script>
+<script src="{{.Root}}{{.MapFile}}"></script>
 {{- end}}
 </head>
 <body>
@@ -138,9 +139,6 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
 <h1>{{.Title}}</h1>
 {{- if .Lead}}
 <p class="lead">{{.Lead}}</p>
-{{- end}}
-{{- if .RunID}}
-<p class="meta">{{.L.RunID}}: <code>{{.RunID}}</code></p>
 {{- end}}
 </header>
 {{- if .Warnings}}
@@ -195,8 +193,8 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
 {{- if .MethodNote}}
 <p class="note">{{.MethodNote}}</p>
 {{- end}}
-{{- if .GeneratedAt}}
-<p id="generated-at"><strong>{{.L.GeneratedAt}}:</strong> {{.GeneratedAt}}</p>
+{{- if or .GeneratedAt .RunID}}
+<p id="generated-at"><strong>{{.L.GeneratedAt}}:</strong> {{.GeneratedAt}}{{if .RunID}} · {{.L.RunID}}: <code>{{.RunID}}</code>{{end}}</p>
 {{- end}}
 </footer>
 <script>

@@ -60,7 +60,7 @@ func TestReportFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "echarts.min.js index.html quality.html trends.html units/00004.html units/00008.html units/00025.html"
+	want := "echarts.min.js index.html map.js quality.html trends.html units/00004.html units/00008.html units/00025.html"
 	if got := strings.Join(files, " "); got != want {
 		t.Errorf("files %s, want %s", got, want)
 	}

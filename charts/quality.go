@@ -3,6 +3,7 @@ package charts
 import (
 	"fmt"
 	"html/template"
+	"path/filepath"
 	"time"
 
 	gocharts "github.com/go-echarts/go-echarts/v2/charts"
@@ -24,7 +25,10 @@ func (r *renderer) qualityPage() (*pageSpec, error) {
 	var tot [6]int
 	for _, b := range q.Batches {
 		vals := [6]int{b.Read, b.Loaded, b.Updated, b.Duplicate, b.Quarantined, b.Ignored}
-		row := []cell{{Text: b.File}, {Text: b.Finished.In(ict).Format("02/01/2006 15:04")}}
+		// The file's base name and the day only: the folder and the minute
+		// differ between installations and after an interrupted run, and a
+		// re-run week must give the same page.
+		row := []cell{{Text: filepath.Base(b.File)}, {Text: b.Finished.In(ict).Format("02/01/2006")}}
 		for i, v := range vals {
 			tot[i] += v
 			row = append(row, cell{Text: l.num(float64(v), 0), Class: "n"})
@@ -32,7 +36,7 @@ func (r *renderer) qualityPage() (*pageSpec, error) {
 		bt.Rows = append(bt.Rows, row)
 	}
 	pg.Sections = append(pg.Sections, section{ID: "batches", Heading: w.BatchesHeading,
-		Note: fmt.Sprintf(w.BatchesNote, q.Since.In(ict).Format("02/01/2006 15:04")), Table: bt})
+		Note: fmt.Sprintf(w.BatchesNote, q.Since.In(ict).Format("02/01/2006")), Table: bt})
 
 	labels := []string{w.ColLoaded, w.ColUpdated, w.ColDuplicate, w.ColQuarantined, w.ColIgnored}
 	data := make([]opts.BarData, len(labels))
@@ -79,7 +83,7 @@ func (r *renderer) qualityPage() (*pageSpec, error) {
 
 	lt := &tableView{Empty: w.LateNone, Head: []string{w.ColFile, w.ColLate, w.ColMaxDays}}
 	for _, lc := range q.Late {
-		lt.Rows = append(lt.Rows, []cell{{Text: lc.File}, {Text: l.num(float64(lc.Late), 0), Class: "n"},
+		lt.Rows = append(lt.Rows, []cell{{Text: filepath.Base(lc.File)}, {Text: l.num(float64(lc.Late), 0), Class: "n"},
 			{Text: fmt.Sprint(lc.MaxDays), Class: "n"}})
 	}
 	pg.Sections = append(pg.Sections, section{ID: "late", Heading: w.LateHeading,

@@ -38,6 +38,7 @@ func (r *renderer) render(pg *pageSpec) ([]byte, error) {
 	pg.Warnings = r.d.Warnings
 	pg.Public = r.public
 	pg.MapName = MapName
+	pg.MapFile = MapFile
 	pg.RunID = r.d.RunID
 	pg.MethodNote = fmt.Sprintf(r.l.MethodNote, r.d.Window)
 	if !r.d.GeneratedAt.IsZero() {
@@ -47,6 +48,12 @@ func (r *renderer) render(pg *pageSpec) ([]byte, error) {
 	nav := []link{{Href: ReportFile, Text: r.l.P.NavOverview}, {Href: TrendsFile, Text: r.l.P.NavTrends}}
 	if r.d.Quality != nil {
 		nav = append(nav, link{Href: QualityFile, Text: r.l.P.NavQuality})
+	}
+	if len(r.d.Hotspots) > 0 {
+		nav = append(nav, link{Href: HotspotsFile, Text: r.hotspotWords().Nav})
+	}
+	if r.d.Model != nil {
+		nav = append(nav, link{Href: ModelFile, Text: r.l.model().Nav})
 	}
 	for i := range nav {
 		nav[i].Current = pg.Root == "" && nav[i].Href == pg.currentFile()
@@ -81,6 +88,10 @@ func (pg *pageSpec) currentFile() string {
 		return TrendsFile
 	case "batches":
 		return QualityFile
+	case "model-metrics":
+		return ModelFile
+	case "hotspots-map":
+		return HotspotsFile
 	}
 	return ""
 }

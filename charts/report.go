@@ -2,6 +2,7 @@ package charts
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -41,6 +42,9 @@ type ReportData struct {
 	Subtopics      map[string][]SubtopicCount // per unit
 	Cases          map[string][]CaseRow       // cases behind each flag (internal audience only)
 	Quality        *Quality
+	Hotspots       []HotspotRow // per unit, from the run's spatial results; hotspots.html when set
+	// Model is the newest backtest of the risk model; model.html when not nil.
+	Model *ModelQuality
 }
 
 // WeekTotal is the city-wide count of one week.
@@ -59,6 +63,7 @@ const (
 	QualityFile  = "quality.html"
 	UnitsDir     = "units"
 	EChartsFile  = "echarts.min.js"
+	MapFile      = "map.js" // registers the unit boundaries with echarts
 )
 
 // File and directory modes: reports hold sensitive information.
@@ -142,7 +147,14 @@ func renderAll(d *ReportData, echartsJS []byte) ([]renderedPage, error) {
 		return nil, err
 	}
 	r := newRenderer(d, l)
-	var out []renderedPage
+	// The boundaries are registered once, by map.js, which every page with
+	// a map loads before its chart scripts: inlining them in each map page
+	// would add half a megabyte per page for Hanoi.
+	mapName, err := json.Marshal(MapName)
+	if err != nil {
+		return nil, err
+	}
+	out := []renderedPage{{MapFile, []byte("echarts.registerMap(" + string(mapName) + ", " + string(geo) + ");\n")}}
 	add := func(path string, pg *pageSpec, err error) error {
 		if err != nil {
 			return err
@@ -165,6 +177,18 @@ func renderAll(d *ReportData, echartsJS []byte) ([]renderedPage, error) {
 	if d.Quality != nil {
 		q, err := r.qualityPage()
 		if err := add(QualityFile, q, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(d.Hotspots) > 0 {
+		h, err := r.hotspotsPage(geo)
+		if err := add(HotspotsFile, h, err); err != nil {
+			return nil, err
+		}
+	}
+	if d.Model != nil {
+		mp, err := r.modelPage()
+		if err := add(ModelFile, mp, err); err != nil {
 			return nil, err
 		}
 	}

@@ -59,6 +59,7 @@ func TestWriteReport(t *testing.T) {
 	}
 	// No other resource of any kind: the only src is echarts, links are relative pages.
 	own := strings.Replace(s, `<script src="echarts.min.js"></script>`, "", 1)
+	own = strings.Replace(own, `<script src="map.js"></script>`, "", 1)
 	if m := regexp.MustCompile(`(?i)<[a-z]+[^>]*\s(src)\s*=`).FindString(own); m != "" {
 		t.Errorf("page loads a resource: %s", m)
 	}
@@ -78,6 +79,15 @@ func TestWriteReport(t *testing.T) {
 			t.Errorf("page contains unescaped %q", bad)
 		}
 	}
+	mapJS, err := os.ReadFile(filepath.Join(filepath.Dir(writtenIndex), MapFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hostile names in the boundaries file only JSON-escaped.
+	if strings.Contains(string(mapJS), maliciousName) || !strings.Contains(string(mapJS), `\u003cimg src=x onerror=alert(1)\u003e`) {
+		t.Errorf("map.js does not escape the hostile unit name")
+	}
+	s += string(mapJS) // the escaped name may sit in the page's option JSON or in map.js
 	for _, want := range []string{
 		"&lt;img src=x onerror=alert(1)&gt;",     // table cell
 		`\u003cimg src=x onerror=alert(1)\u003e`, // tooltip inside the option JSON
@@ -88,7 +98,10 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 	// The map is registered in <head>, before the chart scripts run.
-	reg := strings.Index(s, `echarts.registerMap("canhbao-units", {"type":"FeatureCollection"`)
+	if !strings.HasPrefix(string(mapJS), `echarts.registerMap("canhbao-units", {"type":"FeatureCollection"`) {
+		t.Errorf("map.js does not register the map: %.80s", mapJS)
+	}
+	reg := strings.Index(s, `<script src="map.js"></script>`)
 	head := strings.Index(s, "</head>")
 	show := strings.Index(s, `show("canhbao-map"`)
 	if reg < 0 || head < 0 || show < 0 || !(reg < head && head < show) {

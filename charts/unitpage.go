@@ -86,6 +86,9 @@ func (r *renderer) unitPage(u models.Unit) (*pageSpec, error) {
 		s.Paragraphs = []string{l.NoData}
 	}
 	pg.Sections = append(pg.Sections, s)
+	if hs := r.hotspotSection(u.Code); hs != nil {
+		pg.Sections = append(pg.Sections, *hs)
+	}
 
 	if first, last, ok := r.span(); ok && r.d.Panel.row(u.Code) >= 0 {
 		row := r.d.Panel.row(u.Code)

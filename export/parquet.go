@@ -12,9 +12,10 @@ import (
 )
 
 // indicatorSchema is the schema of indicators.parquet, named like the
-// warehouse's indicators table.
+// warehouse's indicators table. The run id is left out on purpose: it is
+// time-based, and the exports of a re-run week must be byte-identical
+// (unit_code and week identify a row).
 var indicatorSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
 	{Name: "unit_code", Type: arrow.BinaryTypes.String},
 	{Name: "week", Type: arrow.BinaryTypes.String},
 	{Name: "observed", Type: arrow.PrimitiveTypes.Float64},
@@ -40,21 +41,20 @@ func writeParquet(path string, inds []models.Indicator) error {
 	str := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
 	f64 := func(i int) *array.Float64Builder { return b.Field(i).(*array.Float64Builder) }
 	for _, in := range inds {
-		str(0).Append(in.RunID)
-		str(1).Append(in.UnitCode)
-		str(2).Append(in.Week.String())
+		str(0).Append(in.UnitCode)
+		str(1).Append(in.Week.String())
 		for i, v := range []float64{in.Observed, in.Expected, in.Ratio, in.PValue, in.QValue, in.Serious, in.SeriousShare, in.Score} {
-			f64(3 + i).Append(v)
+			f64(2 + i).Append(v)
 		}
-		str(11).Append(string(in.Tier))
-		b.Field(12).(*array.BooleanBuilder).Append(in.Flagged)
-		str(13).Append(joinCodes(in.Reasons))
+		str(10).Append(string(in.Tier))
+		b.Field(11).(*array.BooleanBuilder).Append(in.Flagged)
+		str(12).Append(joinCodes(in.Reasons))
 		if in.Probability >= 0 {
-			f64(14).Append(in.Probability)
+			f64(13).Append(in.Probability)
 		} else {
-			f64(14).AppendNull()
+			f64(13).AppendNull()
 		}
-		str(15).Append(string(in.Change))
+		str(14).Append(string(in.Change))
 	}
 	rec := b.NewRecord()
 	defer rec.Release()

@@ -32,7 +32,8 @@ func (r *Resolver) period(d time.Time) int {
 }
 
 // resolve is Resolver.Resolve with the unit lookup cached.
-func (c *resolveCache) resolve(code, name, district string, d time.Time, splitKey string) (current, source string, apportioned bool, err error) {
+// splitKey is called only for a unit split over several current units.
+func (c *resolveCache) resolve(code, name, district string, d time.Time, splitKey func() string) (current, source string, apportioned bool, err error) {
 	k := resolveKey{code, name, district, c.r.period(d)}
 	u, ok := c.m[k]
 	if !ok {
@@ -44,5 +45,5 @@ func (c *resolveCache) resolve(code, name, district string, d time.Time, splitKe
 		}
 		c.m[k] = u
 	}
-	return c.r.current(u, splitKey)
+	return c.r.currentKey(u, splitKey)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -157,13 +158,20 @@ func (c *CSVReader) Next() (Row, error) {
 // file, with the Stats of the rows read before it. If emit returns an
 // error, Parse stops and returns it; that row is not counted.
 func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats, error) {
-	var st Stats
 	if len(opt.Key) == 0 {
-		return st, fmt.Errorf("ingest: %s: no HMAC key for party hashes", file)
+		return Stats{}, fmt.Errorf("ingest: %s: no HMAC key for party hashes", file)
 	}
 	if opt.Resolver == nil {
-		return st, fmt.Errorf("ingest: %s: no unit resolver", file)
+		return Stats{}, fmt.Errorf("ingest: %s: no unit resolver", file)
 	}
+	return runPipeline(file, rd, opt, emit)
+}
+
+// classify reads the rows of rd in order, deciding for each whether it is
+// a header, an ignored row or a data row (header detection is sequential),
+// and passes data and ignored rows, and a final error if any, to out.
+// out returns false to stop reading.
+func classify(file string, rd Reader, opt Options, out func(p *parser, it item) bool) error {
 	var p *parser
 	sheet, headers, notText := "", 0, false
 	for {
@@ -172,7 +180,7 @@ func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats,
 			break
 		}
 		if err != nil {
-			return st, err
+			return err
 		}
 		if p == nil || row.Sheet != sheet {
 			if p != nil && p.cols != nil {
@@ -183,10 +191,9 @@ func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats,
 			if sheet != "" {
 				name = file + " [" + sheet + "]"
 			}
-			p = &parser{file: name, opt: opt, cache: newResolveCache(opt.Resolver)}
+			p = &parser{file: name, opt: opt}
 		}
-		p.excelDates = row.ExcelDates
-		rec, kind := p.row(row.Cells, row.Num)
+		kind := p.row(row.Cells)
 		switch kind {
 		case rowHeader:
 			continue
@@ -199,20 +206,15 @@ func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats,
 					}
 				}
 			}
-			st.Read++
-			st.Ignored++
+			if !out(p, item{kind: rowIgnored}) {
+				return nil
+			}
 			continue
 		case rowBadHeader:
-			return st, p.headerErr
+			return p.headerErr
 		}
-		if err := emit(rec); err != nil {
-			return st, err
-		}
-		st.Read++
-		if rec.Case != nil {
-			st.Emitted++
-		} else {
-			st.Quarantined++
+		if !out(p, item{kind: rowData, line: row.Num, cells: row.Cells, excel: row.ExcelDates}) {
+			return nil
 		}
 	}
 	if p != nil && p.cols != nil {
@@ -224,9 +226,9 @@ func Parse(file string, rd Reader, opt Options, emit func(Record) error) (Stats,
 		if notText {
 			msg += " (the file is not text in a known encoding: save it as CSV UTF-8 or give --encoding)"
 		}
-		return st, fmt.Errorf(msg, ErrNoHeader)
+		return fmt.Errorf(msg, ErrNoHeader)
 	}
-	return st, nil
+	return nil
 }
 
 // sniffDelimiter picks among , ; and tab the one under which some row of
@@ -274,53 +276,102 @@ const (
 )
 
 type parser struct {
-	file       string
-	opt        Options
-	cache      *resolveCache
-	excelDates bool           // numbers in date cells are Excel serial dates
-	names      []string       // header labels as written
-	cols       []string       // column -> field ("" unknown)
-	at         map[string]int // field -> first column
-	afterHead  bool           // the previous record was the header
-	outcomeOK  bool           // the columns hold an outcome (checked at the first data row)
-	headerErr  error
+	file      string
+	opt       Options
+	names     []string       // header labels as written
+	cols      []string       // column -> field ("" unknown)
+	at        map[string]int // field -> first column
+	afterHead bool           // the previous record was the header
+	outcomeOK bool           // the columns hold an outcome (checked at the first data row)
+	headerErr error
+	ix        colIndex // columns of the fields (set at the first data row)
 }
 
-func (p *parser) row(cells []string, line int) (Record, rowKind) {
+// row classifies one row; a data row is then parsed by data (possibly in
+// another goroutine: the header state is fixed from the first data row on).
+func (p *parser) row(cells []string) rowKind {
 	if p.cols == nil {
 		if countLabels(cells) < minHeaderLabels {
-			return Record{}, rowIgnored // title row
+			return rowIgnored // title row
 		}
 		p.header(cells)
 		if err := p.checkHeader(); err != nil {
 			p.headerErr = err
-			return Record{}, rowBadHeader
+			return rowBadHeader
 		}
 		p.afterHead = true
-		return Record{}, rowHeader
+		return rowHeader
 	}
 	afterHead := p.afterHead
 	p.afterHead = false
 	if blank(cells) || totalRow(cells) || numberRow(cells) {
-		return Record{}, rowIgnored
+		return rowIgnored
 	}
-	if n := countLabels(cells); n > 0 && n == nonEmpty(cells) {
+	if n := labelRow(cells); n > 0 {
 		if afterHead { // second header row: fills in the columns it names
 			p.subHeader(cells)
-			return Record{}, rowHeader
+			return rowHeader
 		}
 		if n >= minHeaderLabels {
-			return Record{}, rowIgnored // repeated header
+			return rowIgnored // repeated header
 		}
 	}
 	if !p.outcomeOK {
 		if !p.has(fOutcome) && !p.has(fSettled) && !p.has(fNotSettled) {
 			p.headerErr = fmt.Errorf("ingest: %s: header has no column for outcome (Kết quả hòa giải, or Hòa giải thành and Hòa giải không thành)", p.file)
-			return Record{}, rowBadHeader
+			return rowBadHeader
 		}
 		p.outcomeOK = true
+		p.index()
 	}
-	return p.data(cells, line), rowData
+	return rowData
+}
+
+// labelRow returns how many cells are known labels when every non-empty
+// cell is one (countLabels(cells) == nonEmpty(cells)), else 0; it stops at
+// the first cell that is not a label, so a data row costs one label key.
+func labelRow(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		if len(c) > maxLabelLen {
+			return 0
+		}
+		if _, ok := labelField[labelKey(c)]; !ok {
+			return 0
+		}
+		n++
+	}
+	return n
+}
+
+// colIndex holds the column of each field read by data (-1 when absent).
+type colIndex struct {
+	caseID, seq, received, closed, unitCode, unitName, district, village, team, parties, summary,
+	category, outcome, settled, notSettled, violence, crime, referred int
+}
+
+// index fills p.ix from p.at (once the header is complete).
+func (p *parser) index() {
+	at := func(f string) int {
+		if i, ok := p.at[f]; ok {
+			return i
+		}
+		return -1
+	}
+	p.ix = colIndex{at(fCaseID), at(fSeq), at(fReceived), at(fClosed), at(fUnitCode), at(fUnitName), at(fDistrict),
+		at(fVillage), at(fTeam), at(fParties), at(fSummary), at(fCategory), at(fOutcome), at(fSettled),
+		at(fNotSettled), at(fViolence), at(fCrime), at(fReferred)}
+}
+
+// c returns the trimmed cell of column i ("" when absent): p.cell by index.
+func (p *parser) c(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return strings.TrimSpace(cells[i])
 }
 
 func (p *parser) header(cells []string) {
@@ -423,7 +474,7 @@ func numberRow(cells []string) bool {
 		if c == "" {
 			continue
 		}
-		if c != fmt.Sprint(want) {
+		if c != strconv.Itoa(want) {
 			return false
 		}
 		want++
@@ -510,10 +561,12 @@ func (ps *problems) add(field string, err error) {
 	ps.list = append(ps.list, models.FieldError{Field: field, Reason: err.Error()})
 }
 
-func (p *parser) data(cells []string, line int) Record {
+func (p *parser) data(cells []string, line int, excelDates bool, sc *scratch) Record {
+	x := &p.ix
 	// Party names of this row: text quoting them from other columns (a
 	// name typed into the village or a flag column) is hidden too.
-	names := partyNames(p.cell(cells, fParties))
+	partiesCell := p.c(cells, x.parties)
+	names := partyNames(partiesCell)
 	fail := func(ps problems) Record {
 		for i := range ps.list {
 			if mentions(ps.list[i].Reason, names) {
@@ -542,57 +595,61 @@ func (p *parser) data(cells []string, line int) Record {
 	}
 
 	c := &models.Case{
-		SourceCaseID: cleanText(p.cell(cells, fCaseID)),
-		Seq:          parseSeq(p.cell(cells, fSeq)),
-		Village:      hide(cleanText(p.cell(cells, fVillage)), names),
-		Team:         hide(cleanText(p.cell(cells, fTeam)), names),
-		PartiesHash:  PartiesHash(p.opt.Key, p.cell(cells, fParties)),
+		SourceCaseID: cleanText(p.c(cells, x.caseID)),
+		Seq:          parseSeq(p.c(cells, x.seq)),
+		Village:      sc.hide(p.c(cells, x.village), names),
+		Team:         sc.hide(p.c(cells, x.team), names),
+		PartiesHash:  sc.partiesHash(names),
 	}
-	summary := p.cell(cells, fSummary)
-	c.SummaryHash = SummaryHash(summary)
-	for _, f := range []string{fParties, fSummary} {
-		if p.cell(cells, f) == redacted {
-			ps.add(f, errors.New("still reads "+redacted+" (a quarantine export masks it): copy it from the logbook"))
-		}
+	summary := p.c(cells, x.summary)
+	if partiesCell == redacted {
+		ps.add(fParties, errors.New("still reads "+redacted+" (a quarantine export masks it): copy it from the logbook"))
+	}
+	if summary == redacted {
+		ps.add(fSummary, errors.New("still reads "+redacted+" (a quarantine export masks it): copy it from the logbook"))
 	}
 
 	var err error
-	if s := p.cell(cells, fReceived); s == "" {
+	if s := p.c(cells, x.received); s == "" {
 		ps.add(fReceived, errors.New("missing"))
-	} else if c.ReceivedDate, err = p.date(s); err != nil {
+	} else if c.ReceivedDate, err = p.date(s, excelDates); err != nil {
 		ps.add(fReceived, err)
 	}
-	if s := p.cell(cells, fClosed); s != "" {
-		if c.ClosedDate, err = p.date(s); err != nil {
+	if s := p.c(cells, x.closed); s != "" {
+		if c.ClosedDate, err = p.date(s, excelDates); err != nil {
 			ps.add(fClosed, err)
 		} else if !c.ReceivedDate.IsZero() && c.ClosedDate.Before(c.ReceivedDate) {
 			ps.add(fClosed, fmt.Errorf("%q is before the received date %s", s, c.ReceivedDate.Format("02/01/2006")))
 		}
 	}
 
-	if c.Category, err = parseCategory(p.cell(cells, fCategory)); err != nil {
+	if c.Category, err = parseCategory(p.c(cells, x.category)); err != nil {
 		ps.add(fCategory, err)
 	}
-	c.Subtopic = Subtopic(summary, c.Category)
+	// the summary is folded once, for its hash and its subtopic
+	c.SummaryHash, c.Subtopic = sc.summary(summary, c.Category)
 	if c.Outcome, err = p.outcome(cells, !c.ClosedDate.IsZero()); err != nil {
 		ps.add(fOutcome, err)
 	}
-	if c.ViolenceRisk, err = parseFlag(p.cell(cells, fViolence)); err != nil {
+	if c.ViolenceRisk, err = parseFlag(p.c(cells, x.violence)); err != nil {
 		ps.add(fViolence, err)
 	}
-	if c.CrimeSigns, err = parseFlag(p.cell(cells, fCrime)); err != nil {
+	if c.CrimeSigns, err = parseFlag(p.c(cells, x.crime)); err != nil {
 		ps.add(fCrime, err)
 	}
-	c.ReferredTo = parseReferral(p.cell(cells, fReferred))
+	c.ReferredTo = parseReferral(p.c(cells, x.referred))
 
 	if !c.ReceivedDate.IsZero() {
-		code, name, district := p.cell(cells, fUnitCode), p.cell(cells, fUnitName), p.cell(cells, fDistrict)
-		splitKey := "id:" + c.SourceCaseID
-		if c.SourceCaseID == "" {
-			splitKey = "c:" + strings.Join([]string{code, NormalizeName(name), NormalizeName(district),
+		code, name, district := p.c(cells, x.unitCode), p.c(cells, x.unitName), p.c(cells, x.district)
+		// the key that apportions a case of a split unit, built only when needed
+		splitKey := func() string {
+			if c.SourceCaseID != "" {
+				return "id:" + c.SourceCaseID
+			}
+			return "c:" + strings.Join([]string{code, NormalizeName(name), NormalizeName(district),
 				c.ReceivedDate.Format("2006-01-02"), c.PartiesHash, c.SummaryHash}, "\x1f")
 		}
-		c.UnitCode, c.SourceUnitCode, c.Apportioned, err = p.cache.resolve(code, name, district, c.ReceivedDate, splitKey)
+		c.UnitCode, c.SourceUnitCode, c.Apportioned, err = sc.cache.resolve(code, name, district, c.ReceivedDate, splitKey)
 		if err != nil {
 			var fe *models.FieldError
 			if errors.As(err, &fe) {
@@ -628,11 +685,11 @@ func (p *parser) data(cells []string, line int) Record {
 // columns (neither marked: in progress). An empty outcome is in progress
 // unless the case has a closed date.
 func (p *parser) outcome(cells []string, closed bool) (models.Outcome, error) {
-	if s := p.cell(cells, fOutcome); s != "" {
+	if s := p.c(cells, p.ix.outcome); s != "" {
 		return parseOutcome(s)
 	}
-	if p.has(fSettled) || p.has(fNotSettled) {
-		ok, notOK := parseMark(p.cell(cells, fSettled)), parseMark(p.cell(cells, fNotSettled))
+	if p.ix.settled >= 0 || p.ix.notSettled >= 0 {
+		ok, notOK := parseMark(p.c(cells, p.ix.settled)), parseMark(p.c(cells, p.ix.notSettled))
 		switch {
 		case ok && notOK:
 			return "", errors.New("both Hòa giải thành and Hòa giải không thành are marked")
@@ -653,8 +710,8 @@ func (p *parser) outcome(cells []string, closed bool) (models.Outcome, error) {
 }
 
 // date parses a date cell; in a spreadsheet a number is an Excel serial date.
-func (p *parser) date(s string) (time.Time, error) {
-	if p.excelDates {
+func (p *parser) date(s string, excelDates bool) (time.Time, error) {
+	if excelDates {
 		if t, ok := excelSerial(s); ok {
 			return t, nil
 		}

@@ -90,6 +90,36 @@ const redacted = "[đã ẩn]"
 // parseDate reads dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and
 // yyyy-mm-dd (a time of day after a space or T is ignored) as a UTC date.
 func parseDate(s string) (time.Time, error) {
+	// Fast path: exactly dd/mm/yyyy (the logbook form); the checks below
+	// are those of parseDateSlow, with its messages.
+	if len(s) == 10 && s[2] == '/' && s[5] == '/' {
+		d0, d1, m0, m1 := s[0]-'0', s[1]-'0', s[3]-'0', s[4]-'0'
+		y0, y1, y2, y3 := s[6]-'0', s[7]-'0', s[8]-'0', s[9]-'0'
+		if d0 <= 9 && d1 <= 9 && m0 <= 9 && m1 <= 9 && y0 <= 9 && y1 <= 9 && y2 <= 9 && y3 <= 9 {
+			di, mi := int(d0)*10+int(d1), int(m0)*10+int(m1)
+			yi := int(y0)*1000 + int(y1)*100 + int(y2)*10 + int(y3)
+			if yi >= 1900 && yi <= 2999 && mi >= 1 && mi <= 12 && di >= 1 && di <= daysIn(mi, yi) {
+				return time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC), nil
+			}
+		}
+	}
+	return parseDateSlow(s)
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func parseDateSlow(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	v := s
 	if i := strings.IndexAny(v, " T"); i >= 0 {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -26,6 +27,128 @@ func isToneMark(r rune) bool {
 // tone-placement conventions ("hoà" and "hòa", "thuỵ" and "thụy") give the
 // same key. The result is a matching key, not display text.
 func fold(s string, strip bool) string {
+	if !strip {
+		// ASCII text has no diacritics: both forms of the key coincide.
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return foldSlow(s, false)
+			}
+		}
+	}
+	if k, ok := foldFast(s); ok {
+		return k
+	}
+	return foldSlow(s, strip)
+}
+
+// foldClass says what fold(·, true) makes of one rune (after lower-casing
+// and canonical decomposition).
+const (
+	foldUnknown = iota // not in the table: take the general path
+	foldLetter         // a letter or digit, possibly with marks: write base
+	foldDrop           // a combining mark: dropped
+	foldSep            // anything else: a word separator
+)
+
+type runeFold struct {
+	base  rune
+	class uint8
+}
+
+// foldTableSize covers Latin with all Vietnamese letters (U+1EA0..U+1EF9),
+// combining marks and general punctuation (dashes, quotes).
+const foldTableSize = 0x2070
+
+var (
+	foldTableOnce sync.Once
+	foldTable     *[foldTableSize]runeFold
+)
+
+// buildFoldTable classifies each rune below foldTableSize as foldSlow does:
+// a rune whose lower case decomposes into one letter or digit followed by
+// combining marks is that letter (đ as d); a lone combining mark is
+// dropped; a rune that is neither is a separator. Anything else (a rune
+// decomposing into several letters, say) is left to the general path.
+func buildFoldTable() {
+	t := new([foldTableSize]runeFold)
+	for r := rune(0); r < foldTableSize; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		d := []rune(norm.NFD.String(string(unicode.ToLower(r))))
+		if len(d) == 0 {
+			continue
+		}
+		switch {
+		case unicode.Is(unicode.Mn, d[0]):
+			if len(d) == 1 {
+				t[r] = runeFold{class: foldDrop}
+			}
+			continue
+		case unicode.IsLetter(d[0]) || unicode.IsDigit(d[0]):
+			ok := true
+			for _, m := range d[1:] {
+				if !unicode.Is(unicode.Mn, m) {
+					ok = false
+				}
+			}
+			if ok {
+				b := d[0]
+				if b == 'đ' {
+					b = 'd'
+				}
+				t[r] = runeFold{base: b, class: foldLetter}
+			}
+		default:
+			if len(d) == 1 {
+				t[r] = runeFold{class: foldSep}
+			}
+		}
+	}
+	foldTable = t
+}
+
+// foldFast is fold(s, true) by table, one rune at a time (exact: the
+// canonical decomposition of a string is that of its runes, reordered only
+// among combining marks, which are all dropped). ok is false when s holds
+// a rune the table does not cover.
+func foldFast(s string) (string, bool) {
+	foldTableOnce.Do(buildFoldTable)
+	t := foldTable
+	var buf [128]byte
+	b := buf[:0]
+	if len(s) > len(buf) {
+		b = make([]byte, 0, len(s))
+	}
+	pending := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r >= foldTableSize {
+			return "", false
+		}
+		switch e := t[r]; e.class {
+		case foldLetter:
+			if pending && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			pending = false
+			b = utf8.AppendRune(b, e.base)
+		case foldDrop:
+		case foldSep:
+			pending = true
+		default:
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+// foldSlow is fold by full Unicode normalisation.
+func foldSlow(s string, strip bool) string {
 	s = norm.NFD.String(strings.ToLower(s))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -200,5 +323,50 @@ const (
 
 // cleanText trims a free-text cell, puts it in NFC and collapses white space.
 func cleanText(s string) string {
+	if isCleanText(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+}
+
+// isCleanText reports whether cleanText would return s unchanged: no
+// leading, trailing or repeated white space, no white space other than a
+// plain space, and (when not ASCII) already in NFC.
+func isCleanText(s string) bool {
+	if s == "" {
+		return true
+	}
+	ascii, prevSpace := true, true // a leading space is not clean
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			ascii = false
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return false
+			}
+		}
+		i += size
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case r < utf8.RuneSelf && r != ' ' && asciiSpace(byte(r)), r >= utf8.RuneSelf && unicode.IsSpace(r):
+			return false
+		default:
+			prevSpace = false
+		}
+	}
+	if prevSpace {
+		return false // trailing space
+	}
+	return ascii || norm.NFC.IsNormalString(s)
+}
+
+func normNFC(s string) string { return norm.NFC.String(s) }
+
+func asciiSpace(c byte) bool {
+	return c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ' '
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -74,9 +75,15 @@ var honorifics = map[string]bool{
 // cut at "(" , " - " or the first digit, folded without diacritics, with
 // a leading word of address dropped.
 func partyNames(parties string) []string {
+	if parties == "" {
+		return nil
+	}
 	parts := strings.FieldsFunc(parties, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' })
-	seen := map[string]bool{}
 	var out []string
+	var seen map[string]bool // for cells with many parties
+	if len(parts) > 16 {
+		seen = map[string]bool{}
+	}
 	for _, p := range parts {
 		if i := strings.IndexByte(p, ','); i >= 0 {
 			p = p[:i]
@@ -104,10 +111,12 @@ func partyNames(parties string) []string {
 			break
 		}
 		n := strings.Join(w, " ")
-		if n == "" || seen[n] {
+		if n == "" || (seen == nil && slices.Contains(out, n)) || seen[n] {
 			continue
 		}
-		seen[n] = true
+		if seen != nil {
+			seen[n] = true
+		}
 		out = append(out, n)
 	}
 	sort.Strings(out)

@@ -200,6 +200,11 @@ func (r *Resolver) find(code, name, district string, d time.Time) (int, error) {
 
 // current maps unit u onto the current units (see Resolve).
 func (r *Resolver) current(u int, splitKey string) (current, source string, apportioned bool, err error) {
+	return r.currentKey(u, func() string { return splitKey })
+}
+
+// currentKey is current with the split key computed only when needed.
+func (r *Resolver) currentKey(u int, splitKey func() string) (current, source string, apportioned bool, err error) {
 	unit := r.units[u]
 	if unit.Vintage == models.CurrentVintage {
 		return unit.Code, unit.Code, false, nil
@@ -212,7 +217,7 @@ func (r *Resolver) current(u int, splitKey string) (current, source string, appo
 	case 1:
 		return ls[0].code, unit.Code, false, nil
 	}
-	return pick(ls, splitKey+"\x00"+unit.Vintage+"\x00"+unit.Code), unit.Code, true, nil
+	return pick(ls, splitKey()+"\x00"+unit.Vintage+"\x00"+unit.Code), unit.Code, true, nil
 }
 
 // pick chooses one link with probability proportional to its weight, from

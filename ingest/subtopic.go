@@ -58,7 +58,12 @@ var domesticViolence = []string{"bao luc gia dinh", "danh vo", "danh chong", "da
 // no rule is "other", except in the family category, where it is
 // "domestic".
 func Subtopic(summary string, cat models.Category) models.Subtopic {
-	s := " " + fold(summary, true) + " "
+	return subtopicOf(" "+fold(summary, true)+" ", cat)
+}
+
+// subtopicOf is Subtopic of a summary already folded and padded with a
+// space on each side.
+func subtopicOf(s string, cat models.Category) models.Subtopic {
 	if cat == models.CategoryFamily && containsAny(s, domesticViolence) {
 		return models.SubtopicDomestic
 	}
@@ -81,9 +86,25 @@ func Subtopic(summary string, cat models.Category) models.Subtopic {
 // whole words.
 func containsAny(s string, phrases []string) bool {
 	for _, p := range phrases {
-		if strings.Contains(s, " "+p+" ") {
+		if containsWords(s, p) {
 			return true
 		}
+	}
+	return false
+}
+
+// containsWords reports whether s contains " "+p+" " (without building it).
+func containsWords(s, p string) bool {
+	for i := 0; i+len(p)+2 <= len(s); {
+		j := strings.Index(s[i+1:len(s)-1], p)
+		if j < 0 {
+			return false
+		}
+		at := i + 1 + j // p starts at s[at]
+		if s[at-1] == ' ' && s[at+len(p)] == ' ' {
+			return true
+		}
+		i = at
 	}
 	return false
 }

@@ -59,6 +59,7 @@ func (g *Geography) WriteLogbooks(ctx context.Context, c LogbookConfig, dir stri
 	to := time.Date(c.To.Year(), c.To.Month(), c.To.Day(), 0, 0, 0, 0, time.UTC)
 	days := int(to.Sub(from).Hours()/24) + 1
 	weekStart := to.AddDate(0, 0, -6)
+	epochDay := from.Unix() / 86400
 	dateStr := make([]string, days+40)
 	for d := range dateStr {
 		dateStr[d] = from.AddDate(0, 0, d).Format("02/01/2006")
@@ -123,7 +124,7 @@ func (g *Geography) WriteLogbooks(ctx context.Context, c LogbookConfig, dir stri
 			buf = append(buf, ",SG-"...)
 			buf = append(buf, u.Code...)
 			buf = append(buf, '-')
-			buf = strconv.AppendInt(buf, int64(d), 10)
+			buf = strconv.AppendInt(buf, epochDay+int64(d), 10) // days since 1970: unique across runs with other From
 			buf = append(buf, '-')
 			buf = strconv.AppendInt(buf, int64(k), 10)
 			buf = append(buf, ',')

@@ -152,19 +152,30 @@ func (bw *BatchWriter) Commit() error {
 	if err := bw.flush(); err != nil {
 		return err
 	}
-	// Repeats inside the file: each repeat compared with the version before it.
-	var staged, inFileDup, inFileUpd int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*),
+	// Repeats inside the file: each repeat compared with the version before
+	// it. Most files repeat no key: a distinct count (a hash aggregate)
+	// says so, and the staged rows are then merged as they are, sparing
+	// the window sorts over every row.
+	var staged, distinct, inFileDup, inFileUpd int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT case_key) FROM stage_cases`).Scan(
+		&staged, &distinct); err != nil {
+		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+	}
+	last := `(SELECT ` + caseColumns + ` FROM stage_cases)`
+	if distinct < staged {
+		if err := conn.QueryRowContext(ctx, `SELECT count(*),
 			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev = cur THEN 1 ELSE 0 END), 0),
 			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev <> cur THEN 1 ELSE 0 END), 0)
 		FROM (SELECT lag(cur) OVER (PARTITION BY case_key ORDER BY ord) AS prev, cur
 		      FROM (SELECT case_key, ord, row(`+caseColumns+`) AS cur FROM stage_cases))`).Scan(
-		&staged, &inFileDup, &inFileUpd); err != nil {
-		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_last AS SELECT `+caseColumns+`
+			&staged, &inFileDup, &inFileUpd); err != nil {
+			return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+		}
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_last AS SELECT `+caseColumns+`
 		FROM stage_cases QUALIFY row_number() OVER (PARTITION BY case_key ORDER BY ord DESC) = 1`); err != nil {
-		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+			return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
+		}
+		last = `stage_last`
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -174,7 +185,7 @@ func (bw *BatchWriter) Commit() error {
 	var dup, upd int
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN `+changed+` THEN 0 ELSE 1 END), 0),
 		coalesce(sum(CASE WHEN `+changed+` THEN 1 ELSE 0 END), 0)
-		FROM stage_last s JOIN cases c USING (case_key)`).Scan(&dup, &upd); err != nil {
+		FROM `+last+` s JOIN cases c USING (case_key)`).Scan(&dup, &upd); err != nil {
 		return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
 	}
 	steps := []struct {
@@ -183,12 +194,12 @@ func (bw *BatchWriter) Commit() error {
 	}{
 		{`INSERT INTO case_history SELECT c.case_key, ?, c.closed_date, c.outcome, c.violence_risk, c.crime_signs,
 			c.referred_to, c.category, c.subtopic, c.unit_code
-			FROM stage_last s JOIN cases c USING (case_key) WHERE ` + changed, []any{b.BatchID}},
+			FROM ` + last + ` s JOIN cases c USING (case_key) WHERE ` + changed, []any{b.BatchID}},
 		{`UPDATE cases c SET closed_date = s.closed_date, outcome = s.outcome, violence_risk = s.violence_risk,
 			crime_signs = s.crime_signs, referred_to = s.referred_to, category = s.category, subtopic = s.subtopic,
 			unit_code = s.unit_code, village = s.village, team = s.team, updated_batch_id = ?
-			FROM stage_last s WHERE s.case_key = c.case_key AND ` + changed, []any{b.BatchID}},
-		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM stage_last s
+			FROM ` + last + ` s WHERE s.case_key = c.case_key AND ` + changed, []any{b.BatchID}},
+		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM ` + last + ` s
 			WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = s.case_key)`, []any{b.BatchID}},
 		{`INSERT INTO quarantine (batch_id, file, row_num, field, reason, raw, cells)
 			SELECT ?, file, row_num, field, reason, raw, cells FROM stage_bad ORDER BY ord`, []any{b.BatchID}},

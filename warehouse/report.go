@@ -323,11 +323,14 @@ func (w *Warehouse) LateRecords(ctx context.Context, since time.Time, days int) 
 }
 
 // AllIndicators returns the indicators of the newest run of every analysed
-// week, oldest week first (for the indicators.parquet export).
-func (w *Warehouse) AllIndicators(ctx context.Context) ([]models.Indicator, error) {
+// week up to and including upTo, oldest week first (for the
+// indicators.parquet export: a report of an older week does not depend on
+// later weeks' runs, and the order is fixed so the file is reproducible).
+func (w *Warehouse) AllIndicators(ctx context.Context, upTo models.Week) ([]models.Indicator, error) {
 	rows, err := w.db.QueryContext(ctx, `WITH r AS (
-		  SELECT run_id, row_number() OVER (PARTITION BY week ORDER BY created_at DESC, run_id DESC) AS k FROM analysis_runs)
-		SELECT run_id FROM r WHERE k = 1`)
+		  SELECT run_id, week, row_number() OVER (PARTITION BY week ORDER BY created_at DESC, run_id DESC) AS k
+		  FROM analysis_runs WHERE week <= ?)
+		SELECT run_id FROM r WHERE k = 1 ORDER BY week`, upTo.String())
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}

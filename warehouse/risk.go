@@ -2,8 +2,11 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/marcboeker/go-duckdb"
@@ -142,4 +145,78 @@ func (w *Warehouse) SeveritySeries(ctx context.Context, from, to models.Week) (*
 		return nil, fmt.Errorf("warehouse: severity series: %w", err)
 	}
 	return sp, nil
+}
+
+// Backtest is one stored `canhbao backtest` run: its settings and, per
+// method (the model first, then the baselines), the metrics and calibration
+// table as JSON (the shapes are those of the backtest's --json output).
+type Backtest struct {
+	ID        string
+	CreatedAt time.Time
+	From, To  models.Week
+	Target    string
+	Settings  string // JSON object
+	Methods   []BacktestMethod
+}
+
+// BacktestMethod is the scorecard of one method of a Backtest.
+type BacktestMethod struct {
+	Name        string
+	Metrics     string // JSON object
+	Calibration string // JSON array
+}
+
+// SaveBacktest stores a backtest and its methods in one transaction.
+func (w *Warehouse) SaveBacktest(ctx context.Context, b Backtest) error {
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO backtests VALUES (?,?,?,?,?,?)`, b.ID, b.CreatedAt.UTC(),
+		b.From.String(), b.To.String(), b.Target, b.Settings); err != nil {
+		return fmt.Errorf("warehouse: backtest %s: %w", b.ID, err)
+	}
+	for i, m := range b.Methods {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO backtest_methods VALUES (?,?,?,?,?)`, b.ID, m.Name, i,
+			m.Metrics, m.Calibration); err != nil {
+			return fmt.Errorf("warehouse: backtest %s method %s: %w", b.ID, m.Name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// LatestBacktest returns the newest stored backtest, nil when none exists.
+func (w *Warehouse) LatestBacktest(ctx context.Context) (*Backtest, error) {
+	b := &Backtest{}
+	var from, to string
+	err := w.db.QueryRowContext(ctx, `SELECT backtest_id, created_at, from_week, to_week, target, settings
+		FROM backtests ORDER BY created_at DESC, backtest_id DESC LIMIT 1`).Scan(&b.ID, &b.CreatedAt, &from, &to,
+		&b.Target, &b.Settings)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: latest backtest: %w", err)
+	}
+	if b.From, err = models.ParseWeek(from); err != nil {
+		return nil, err
+	}
+	if b.To, err = models.ParseWeek(to); err != nil {
+		return nil, err
+	}
+	rows, err := w.db.QueryContext(ctx, `SELECT method, metrics, calibration FROM backtest_methods
+		WHERE backtest_id = ? ORDER BY position`, b.ID)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m BacktestMethod
+		if err := rows.Scan(&m.Name, &m.Metrics, &m.Calibration); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		b.Methods = append(b.Methods, m)
+	}
+	return b, rows.Err()
 }

@@ -116,6 +116,9 @@ func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.We
 	if err := m.analyzeSpatial(ctx, w, &run, p, inds, g, cfg); err != nil {
 		return nil, err
 	}
+	if err := m.analyzeDetectors(ctx, w, &run, p, first); err != nil {
+		return nil, err
+	}
 	return &run, nil
 }
 

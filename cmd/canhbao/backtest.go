@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/canhbao/canhbao/analysis"
+	"github.com/canhbao/canhbao/charts"
 	"github.com/canhbao/canhbao/models"
 	"github.com/canhbao/canhbao/warehouse"
 )
@@ -25,6 +27,7 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 	fs.IntVar(&bc.Risk.Budget, "budget", bc.Risk.Budget, "alarm budget: units flagged per week")
 	fs.IntVar(&bc.Refit, "refit", bc.Refit, "weeks between refits of the model")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	allWeeks := fs.Bool("train-target", false, "with --truth, fit the coefficients on the evaluation target itself instead of the rising phases (see docs/risk.md)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -90,6 +93,9 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 	var y [][]bool
 	if eps != nil {
 		y = analysis.TruthTarget(p.Units, p.Start, p.Weeks(), eps, bc.Risk.Horizon)
+		if !*allWeeks {
+			bc.Train = analysis.TrainTarget(p.Units, p.Start, p.Weeks(), eps, bc.Risk.Horizon, bc.Tail)
+		}
 	} else {
 		y = analysis.SurgeTarget(feats, p.Weeks(), bc.Risk.Horizon)
 		// Without truth the labels of the last weeks are not known yet.
@@ -103,8 +109,24 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("backtest: %w", err)
 	}
+	out := backtestOutput(res, from, to, *truth != "")
+	trainOn := "rising phases (start..peak; pre-start and post-peak weeks left out)"
+	if bc.Train == nil {
+		trainOn = "the target"
+	}
+	settings := map[string]any{"refit_weeks": bc.Refit, "budget": bc.Risk.Budget, "horizon": bc.Risk.Horizon,
+		"calibration_weeks": bc.Risk.CalibWeeks, "min_train_weeks": bc.Risk.MinTrain, "lambdas": bc.Risk.Lambdas,
+		"budgets": bc.Budgets, "thresholds": bc.Thresholds, "sparse_rate": bc.SparseRate, "tail_weeks": bc.Tail, "truth": filepath.Base(*truth),
+		"train_on": trainOn, "features": len(feats.Cols), "elevated": bc.Risk.Elevated, "high": bc.Risk.High,
+		"watch": bc.Risk.Watch}
+	if *truth == "" {
+		settings["truth"] = ""
+	}
+	if err := saveBacktest(ctx, m, w, out, settings); err != nil {
+		return err
+	}
 	if *asJSON {
-		return writeBacktestJSON(m, res, from, to, *truth != "")
+		return writeBacktestJSON(m, out)
 	}
 	writeBacktestText(m, res, from, to, *truth != "")
 	return nil
@@ -175,78 +197,124 @@ func jsonNum(v float64) *float64 {
 	return &v
 }
 
-func writeBacktestJSON(m *Main, res *analysis.BacktestResult, from, to models.Week, truth bool) error {
-	type point struct {
-		Budget    int      `json:"budget"`
-		Detected  int      `json:"episodes_detected_before_peak"`
-		Total     int      `json:"episodes_total"`
-		Lead      *float64 `json:"median_lead_weeks"`
-		FA        float64  `json:"false_alarm_units_per_week"`
-		SDetected int      `json:"sparse_episodes_detected_before_peak"`
-		STotal    int      `json:"sparse_episodes_total"`
-		SLead     *float64 `json:"sparse_median_lead_weeks"`
-		PAI       *float64 `json:"pai"`
-		PEI       *float64 `json:"pei"`
-	}
-	conv := func(b *analysis.BudgetPoint) *point {
+// btPoint, btMethod and btOut are the shapes of the --json output, also
+// stored in the warehouse (backtests, backtest_methods).
+type btPoint struct {
+	Budget    int      `json:"budget"`
+	Threshold float64  `json:"threshold,omitempty"`
+	Detected  int      `json:"episodes_detected_before_peak"`
+	Total     int      `json:"episodes_total"`
+	Lead      *float64 `json:"median_lead_weeks"`
+	FA        float64  `json:"false_alarm_units_per_week"`
+	SDetected int      `json:"sparse_episodes_detected_before_peak"`
+	STotal    int      `json:"sparse_episodes_total"`
+	SLead     *float64 `json:"sparse_median_lead_weeks"`
+	PAI       *float64 `json:"pai"`
+	PEI       *float64 `json:"pei"`
+}
+
+type btMethod struct {
+	Name        string              `json:"name"`
+	AUROC       *float64            `json:"auroc"`
+	AUPR        *float64            `json:"aupr"`
+	Brier       float64             `json:"brier"`
+	BSS         *float64            `json:"bss"`
+	Reliability float64             `json:"reliability"`
+	Resolution  float64             `json:"resolution"`
+	Uncertainty float64             `json:"uncertainty"`
+	PAI         *float64            `json:"pai"`
+	PEI         *float64            `json:"pei"`
+	Detected    int                 `json:"episodes_detected_before_peak"`
+	Total       int                 `json:"episodes_total"`
+	Lead        *float64            `json:"median_lead_weeks"`
+	FA          float64             `json:"false_alarm_units_per_week"`
+	SAUROC      *float64            `json:"sparse_auroc"`
+	SAUPR       *float64            `json:"sparse_aupr"`
+	AtFA2       *btPoint            `json:"at_2_false_alarms"`
+	AtFA1       *btPoint            `json:"at_1_false_alarm"`
+	Curve       []*btPoint          `json:"curve"`
+	ThrFA2      *btPoint            `json:"at_2_false_alarms_threshold,omitempty"`
+	ThrFA1      *btPoint            `json:"at_1_false_alarm_threshold,omitempty"`
+	ThrCurve    []*btPoint          `json:"threshold_curve,omitempty"`
+	Calibration []analysis.CalibBin `json:"calibration"`
+}
+
+type btOut struct {
+	From        string     `json:"from"`
+	To          string     `json:"to"`
+	Target      string     `json:"target"`
+	Weeks       int        `json:"weeks"`
+	Units       int        `json:"units"`
+	SparseUnits int        `json:"sparse_units"`
+	Rows        int        `json:"unit_weeks"`
+	Positives   int        `json:"positive_unit_weeks"`
+	Refits      int        `json:"refits"`
+	Budget      int        `json:"budget"`
+	Lambdas     []float64  `json:"lambdas"`
+	Methods     []btMethod `json:"methods"`
+}
+
+func backtestOutput(res *analysis.BacktestResult, from, to models.Week, truth bool) btOut {
+	conv := func(b *analysis.BudgetPoint) *btPoint {
 		if b == nil {
 			return nil
 		}
-		return &point{b.Budget, b.Detected, b.Total, jsonNum(b.MedianLead), b.FalseAlarms,
+		return &btPoint{b.Budget, b.Threshold, b.Detected, b.Total, jsonNum(b.MedianLead), b.FalseAlarms,
 			b.SparseDetected, b.SparseTotal, jsonNum(b.SparseMedianLead), jsonNum(b.PAI), jsonNum(b.PEI)}
 	}
-	type method struct {
-		Name        string              `json:"name"`
-		AUROC       *float64            `json:"auroc"`
-		AUPR        *float64            `json:"aupr"`
-		Brier       float64             `json:"brier"`
-		BSS         *float64            `json:"bss"`
-		Reliability float64             `json:"reliability"`
-		Resolution  float64             `json:"resolution"`
-		Uncertainty float64             `json:"uncertainty"`
-		PAI         *float64            `json:"pai"`
-		PEI         *float64            `json:"pei"`
-		Detected    int                 `json:"episodes_detected_before_peak"`
-		Total       int                 `json:"episodes_total"`
-		Lead        *float64            `json:"median_lead_weeks"`
-		FA          float64             `json:"false_alarm_units_per_week"`
-		SAUROC      *float64            `json:"sparse_auroc"`
-		SAUPR       *float64            `json:"sparse_aupr"`
-		AtFA2       *point              `json:"at_2_false_alarms"`
-		AtFA1       *point              `json:"at_1_false_alarm"`
-		Curve       []*point            `json:"curve"`
-		Calibration []analysis.CalibBin `json:"calibration"`
-	}
-	out := struct {
-		From        string    `json:"from"`
-		To          string    `json:"to"`
-		Target      string    `json:"target"`
-		Weeks       int       `json:"weeks"`
-		Units       int       `json:"units"`
-		SparseUnits int       `json:"sparse_units"`
-		Rows        int       `json:"unit_weeks"`
-		Positives   int       `json:"positive_unit_weeks"`
-		Refits      int       `json:"refits"`
-		Budget      int       `json:"budget"`
-		Lambdas     []float64 `json:"lambdas"`
-		Methods     []method  `json:"methods"`
-	}{From: from.String(), To: to.String(), Target: targetName(truth), Weeks: res.Weeks, Units: res.Units,
+	out := btOut{From: from.String(), To: to.String(), Target: targetName(truth), Weeks: res.Weeks, Units: res.Units,
 		SparseUnits: res.SparseUnits, Rows: res.Rows, Positives: res.Positives, Refits: res.Refits,
 		Budget: res.Budget, Lambdas: res.Lambdas}
 	for _, r := range res.Methods {
-		mm := method{Name: r.Name, AUROC: jsonNum(r.AUROC), AUPR: jsonNum(r.AUPR), Brier: r.Brier, BSS: jsonNum(r.BSS),
+		mm := btMethod{Name: r.Name, AUROC: jsonNum(r.AUROC), AUPR: jsonNum(r.AUPR), Brier: r.Brier, BSS: jsonNum(r.BSS),
 			Reliability: r.Reliability, Resolution: r.Resolution, Uncertainty: r.Uncertainty,
 			PAI: jsonNum(r.PAI), PEI: jsonNum(r.PEI), Detected: r.Detected, Total: r.Total, Lead: jsonNum(r.MedianLead),
 			FA: r.FalseAlarms, SAUROC: jsonNum(r.SparseAUROC), SAUPR: jsonNum(r.SparseAUPR),
-			AtFA2: conv(r.AtFA2), AtFA1: conv(r.AtFA1), Calibration: r.Calibration}
+			AtFA2: conv(r.AtFA2), AtFA1: conv(r.AtFA1), ThrFA2: conv(r.ThrFA2), ThrFA1: conv(r.ThrFA1),
+			Calibration: r.Calibration}
 		for i := range r.Curve {
 			mm.Curve = append(mm.Curve, conv(&r.Curve[i]))
 		}
+		for i := range r.ThrCurve {
+			mm.ThrCurve = append(mm.ThrCurve, conv(&r.ThrCurve[i]))
+		}
 		out.Methods = append(out.Methods, mm)
 	}
+	return out
+}
+
+func writeBacktestJSON(m *Main, out btOut) error {
 	enc := json.NewEncoder(m.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// saveBacktest stores the backtest's summary in the warehouse: the settings
+// and, per method, the metrics (without the calibration table) and the
+// calibration table.
+func saveBacktest(ctx context.Context, m *Main, w *warehouse.Warehouse, out btOut, settings any) error {
+	st, err := json.Marshal(settings)
+	if err != nil {
+		return err
+	}
+	from, _ := models.ParseWeek(out.From)
+	to, _ := models.ParseWeek(out.To)
+	now := m.Now().UTC()
+	b := warehouse.Backtest{ID: fmt.Sprintf("backtest-%s-%s-%s", out.From, out.To, now.Format("20060102T150405.000Z")),
+		CreatedAt: now, From: from, To: to, Target: out.Target, Settings: string(st)}
+	for _, mm := range out.Methods {
+		cal, err := json.Marshal(mm.Calibration)
+		if err != nil {
+			return err
+		}
+		mm.Calibration = nil
+		met, err := json.Marshal(mm)
+		if err != nil {
+			return err
+		}
+		b.Methods = append(b.Methods, warehouse.BacktestMethod{Name: mm.Name, Metrics: string(met), Calibration: string(cal)})
+	}
+	return w.SaveBacktest(ctx, b)
 }
 
 func targetName(truth bool) string {
@@ -281,6 +349,18 @@ func writeBacktestText(m *Main, res *analysis.BacktestResult, from, to models.We
 			fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%.2f\t%d/%d\t%s\t\n", r.Name, b.Budget, b.Detected, b.Total, f(b.MedianLead),
 				b.FalseAlarms, b.SparseDetected, b.SparseTotal, f(b.SparseMedianLead))
 		}
+	}
+	tw.Flush()
+	fmt.Fprintln(m.Stdout, "\nthreshold rule (flag every unit with calibrated probability >= p), best at <= 2 and <= 1 false-alarm units/week:")
+	tw = tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "method\tp (FA<=2)\tdetected\tlead\tFA/wk\tsparse\tp (FA<=1)\tdetected\tFA/wk\t")
+	for _, r := range res.Methods {
+		a, b := r.ThrFA2, r.ThrFA1
+		if a == nil || b == nil {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%d/%d\t%s\t%.2f\t%d/%d\t%.2f\t%d/%d\t%.2f\t\n", r.Name, a.Threshold, a.Detected, a.Total,
+			f(a.MedianLead), a.FalseAlarms, a.SparseDetected, a.SparseTotal, b.Threshold, b.Detected, b.Total, b.FalseAlarms)
 	}
 	tw.Flush()
 	if len(res.Methods) > 0 {
@@ -366,4 +446,52 @@ func applyRisk(ctx context.Context, w *warehouse.Warehouse, first, wk models.Wee
 		}
 	}
 	return true, model, nil
+}
+
+// modelQuality reads the newest stored backtest for the report's model.html;
+// nil when no backtest was stored.
+func modelQuality(ctx context.Context, w *warehouse.Warehouse) (*charts.ModelQuality, error) {
+	b, err := w.LatestBacktest(ctx)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	mq := &charts.ModelQuality{CreatedAt: b.CreatedAt, From: b.From.String(), To: b.To.String(), Target: b.Target}
+	if err := json.Unmarshal([]byte(b.Settings), &mq.Settings); err != nil {
+		return nil, fmt.Errorf("report: backtest %s settings: %w", b.ID, err)
+	}
+	nan := func(v *float64) float64 {
+		if v == nil {
+			return math.NaN()
+		}
+		return *v
+	}
+	budget := func(p *btPoint) *charts.ModelBudget {
+		if p == nil {
+			return nil
+		}
+		return &charts.ModelBudget{Budget: p.Budget, Detected: p.Detected, Total: p.Total, SparseDetected: p.SDetected,
+			SparseTotal: p.STotal, Lead: nan(p.Lead), FalseAlarms: p.FA}
+	}
+	for _, m := range b.Methods {
+		var bm btMethod
+		if err := json.Unmarshal([]byte(m.Metrics), &bm); err != nil {
+			return nil, fmt.Errorf("report: backtest %s method %s: %w", b.ID, m.Name, err)
+		}
+		var cal []analysis.CalibBin
+		if err := json.Unmarshal([]byte(m.Calibration), &cal); err != nil {
+			return nil, fmt.Errorf("report: backtest %s calibration of %s: %w", b.ID, m.Name, err)
+		}
+		budgetK := 0
+		if v, ok := mq.Settings["budget"].(float64); ok {
+			budgetK = int(v)
+		}
+		mm := charts.ModelMethod{Name: bm.Name, AUROC: nan(bm.AUROC), AUPR: nan(bm.AUPR), Brier: bm.Brier, BSS: nan(bm.BSS),
+			PAI: nan(bm.PAI), Detected: bm.Detected, Total: bm.Total, Budget: budgetK, Lead: nan(bm.Lead),
+			FalseAlarms: bm.FA, At2: budget(bm.AtFA2), At1: budget(bm.AtFA1)}
+		for _, c := range cal {
+			mm.Calibration = append(mm.Calibration, charts.ModelCalib{Lo: c.Lo, Hi: c.Hi, N: c.N, Forecast: c.Forecast, Observed: c.Observed})
+		}
+		mq.Methods = append(mq.Methods, mm)
+	}
+	return mq, nil
 }

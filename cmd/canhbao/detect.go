@@ -24,15 +24,19 @@ of a unit are ordered by t and must be consecutive. RESULT.csv has unit, t,
 year, week, count, expected, upperbound, alarm, pvalue per evaluated week.
 
 Methods: noufaily (Noufaily et al. 2013), farrington (Farrington et al. 1996),
-cusum, ears-c1, ears-c2, ears-c3. Farrington options default to the method's
-published settings; --from defaults to the first week with enough history.
+cusum, glrnb and glrpois (Höhle & Paul 2008, R's glrnb), ears-c1, ears-c2,
+ears-c3. Farrington options default to the method's published settings;
+--from defaults to the first week with enough history. For glrnb/glrpois the
+weeks before --from (default: --phase1 weeks) are phase 1, on which mu0 is
+fitted; the upper bound is the GLR statistic (--ret value, R's default) or
+the smallest count that alarms (--ret cases); expected is mu0.
 `
 
 // runDetect is "canhbao detect".
 func (m *Main) runDetect(_ context.Context, args []string) error {
 	fs := m.newFlags("detect")
 	fs.Usage = func() { fmt.Fprint(m.Stderr, detectUsage); fs.PrintDefaults() }
-	method := fs.String("method", "", "noufaily, farrington, cusum, ears-c1, ears-c2 or ears-c3")
+	method := fs.String("method", "", "noufaily, farrington, cusum, glrnb, glrpois, ears-c1, ears-c2 or ears-c3")
 	in := fs.String("in", "", "input series CSV")
 	out := fs.String("out", "", "output CSV")
 	from := fs.Int("from", 0, "first week to evaluate, as t (1-based); 0 = earliest possible")
@@ -53,7 +57,15 @@ func (m *Main) runDetect(_ context.Context, args []string) error {
 	reset := fs.Bool("reset", true, "cusum: restart after an alarm (R's cusum: false)")
 	seasonal := fs.Bool("seasonal", false, "cusum: seasonal Poisson GLM baseline (R's m=\"glm\")")
 	size := fs.Float64("size", 0, "cusum: negative-binomial size; 0 Poisson, -1 estimate")
-	phase1 := fs.Int("phase1", 55, "cusum: phase-1 weeks before the first evaluated one (when --from is 0)")
+	phase1 := fs.Int("phase1", 55, "cusum, glrnb: phase-1 weeks before the first evaluated one (when --from is 0)")
+	cARL := fs.Float64("c-arl", 5, "glrnb: alarm threshold c.ARL")
+	glrM := fs.Int("M", -1, "glrnb: window, how far back the change point may be (-1 = unlimited)")
+	mtilde := fs.Int("Mtilde", 1, "glrnb: periods needed to estimate the change")
+	disp := fs.Float64("dispersion", math.NaN(), "glrnb: negative-binomial alpha (Var = mu + alpha mu²); default: estimated by glm.nb")
+	harm := fs.Int("S", 1, "glrnb: harmonic pairs in the mu0 model")
+	mu0Trend := fs.Bool("mu0-trend", false, "glrnb: linear trend in the mu0 model")
+	ret := fs.String("ret", "value", "glrnb: upper bound as the statistic (value) or in cases (cases)")
+	dir := fs.String("dir", "inc", "glrnb: detect an increase (inc) or a decrease (dec)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -130,6 +142,32 @@ func (m *Main) runDetect(_ context.Context, args []string) error {
 		det, minFrom = f, f.MinHistory(52)
 	case "cusum":
 		det, minFrom = &analysis.CUSUM{K: *k, H: *h, Reset: *reset, Seasonal: *seasonal, Size: *size}, *phase1
+	case "glrnb", "glrpois":
+		g := analysis.NewGLRNB()
+		if strings.ToLower(*method) == "glrpois" {
+			g = analysis.NewGLRPois()
+		} else if !math.IsNaN(*disp) {
+			g.Alpha = *disp
+		}
+		g.CARL, g.M, g.Mtilde, g.S, g.Trend = *cARL, *glrM, *mtilde, *harm, *mu0Trend
+		switch *ret {
+		case "value":
+		case "cases":
+			g.Cases = true
+		default:
+			return &usageError{fmt.Sprintf("detect: --ret %q: want value or cases", *ret)}
+		}
+		switch *dir {
+		case "inc":
+		case "dec":
+			g.Decrease = true
+		default:
+			return &usageError{fmt.Sprintf("detect: --dir %q: want inc or dec", *dir)}
+		}
+		if err := g.Validate(); err != nil {
+			return &usageError{err.Error()}
+		}
+		det, minFrom = g, *phase1
 	case "ears-c1", "ears-c2", "ears-c3":
 		e := analysis.NewEARS(strings.ToUpper((*method)[5:]))
 		if !math.IsNaN(*alpha) {

@@ -58,3 +58,19 @@ func BenchmarkIngestVsDuckDB(b *testing.B) {
 		b.ReportMetric(ours.Seconds()/floor.Seconds(), "x-floor")
 	}
 }
+
+// TestWriteBenchLogbook writes the benchmark's logbook CSV into
+// $CANHBAO_BENCH_DIR (rows: $CANHBAO_BENCH_ROWS, default 5,000,000) for
+// timing the real binary with /usr/bin/time -v; skipped unless the
+// directory is given.
+func TestWriteBenchLogbook(t *testing.T) {
+	dir := os.Getenv("CANHBAO_BENCH_DIR")
+	if dir == "" {
+		t.Skip("set CANHBAO_BENCH_DIR to write the benchmark logbook")
+	}
+	n := 5_000_000
+	if s := os.Getenv("CANHBAO_BENCH_ROWS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	t.Log(writeBigLogbook(t, dir, n, 11))
+}

@@ -201,7 +201,13 @@ func (m *Main) reportData(ctx context.Context, w *warehouse.Warehouse, run *ware
 	if d.Quality, err = quality(ctx, w, run, d.Units); err != nil {
 		return nil, nil, err
 	}
-	all, err := w.AllIndicators(ctx)
+	if d.Hotspots, err = hotspotRows(ctx, w, run); err != nil {
+		return nil, nil, err
+	}
+	if d.Model, err = modelQuality(ctx, w); err != nil {
+		return nil, nil, err
+	}
+	all, err := w.AllIndicators(ctx, wk)
 	if err != nil {
 		return nil, nil, err
 	}
