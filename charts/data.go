@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"sync"
 	"time"
 
 	"github.com/canhbao/canhbao/models"
@@ -34,6 +35,9 @@ type UnitPanel struct {
 	WindowObserved [][]float64
 	WindowExpected [][]float64
 	WindowFlagged  [][]bool
+
+	index     map[string]int // unit code -> row, built on first use
+	indexOnce sync.Once
 }
 
 // Weeks is the number of week columns.
@@ -49,10 +53,18 @@ func (p *UnitPanel) row(code string) int {
 	if p == nil {
 		return -1
 	}
-	for i, u := range p.Units {
-		if u == code {
-			return i
+	// A map, not a scan: the report looks up every unit's neighbours, and a
+	// scan made the national report (3,321 units) quadratic per page.
+	p.indexOnce.Do(func() {
+		p.index = make(map[string]int, len(p.Units))
+		for i, u := range p.Units {
+			if _, dup := p.index[u]; !dup {
+				p.index[u] = i
+			}
 		}
+	})
+	if i, ok := p.index[code]; ok {
+		return i
 	}
 	return -1
 }

@@ -18,6 +18,8 @@ type renderer struct {
 	units  map[string]models.Unit
 	inds   map[string]*models.Indicator
 	prev   map[string]*models.Indicator
+
+	adjacency map[string][]string // unit code -> neighbour codes, see neighbourCodes
 }
 
 func newRenderer(d *ReportData, l *locale) *renderer {

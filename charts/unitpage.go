@@ -289,15 +289,8 @@ func (r *renderer) severityChart(u models.Unit, row, first, last int) chartOptio
 func (r *renderer) neighboursChart(u models.Unit, row, first, last int) chartOptions {
 	p, w := r.d.Panel, r.l.P
 	var rows []int
-	for _, n := range r.d.Neighbours {
-		other := ""
-		switch u.Code {
-		case n.A:
-			other = n.B
-		case n.B:
-			other = n.A
-		}
-		if i := p.row(other); other != "" && i >= 0 {
+	for _, other := range r.neighbourCodes(u.Code) {
+		if i := p.row(other); i >= 0 {
 			rows = append(rows, i)
 		}
 	}
@@ -330,4 +323,18 @@ func cellAt(m [][]float64, i, j int) float64 {
 		return math.NaN()
 	}
 	return m[i][j]
+}
+
+// neighbourCodes returns the neighbours of a unit, in input order, from an
+// adjacency index built once per report (a scan of all pairs per unit page
+// made the national report quadratic).
+func (r *renderer) neighbourCodes(code string) []string {
+	if r.adjacency == nil {
+		r.adjacency = make(map[string][]string)
+		for _, n := range r.d.Neighbours {
+			r.adjacency[n.A] = append(r.adjacency[n.A], n.B)
+			r.adjacency[n.B] = append(r.adjacency[n.B], n.A)
+		}
+	}
+	return r.adjacency[code]
 }
