@@ -5,8 +5,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/marcboeker/go-duckdb"
 
 	"github.com/canhbao/canhbao/models"
@@ -18,7 +22,9 @@ const chunkRows = 1 << 15
 
 // BatchWriter stages one file's rows and then stores them in a single
 // transaction, so a file is either wholly loaded or not at all: rows are
-// appended in chunks (DuckDB Appender) to TEMP staging tables, which a
+// appended in chunks (cases as an Arrow record inserted through a
+// registered view, quarantined rows with the DuckDB Appender) to TEMP
+// staging tables, which a
 // killed process leaves nowhere, and Commit merges them into cases,
 // case_history and quarantine and records the batch in one transaction. A
 // rerun finds no loaded batch for the file's SHA-256 and does it all again.
@@ -36,6 +42,7 @@ type BatchWriter struct {
 	bad   []badRow
 	ord   int64
 	nBad  int
+	views int // Arrow views registered so far (each chunk has its own name)
 }
 
 type badRow struct {
@@ -96,27 +103,8 @@ func (bw *BatchWriter) AddRowError(e *models.RowError, cells string) error {
 func (bw *BatchWriter) flush() error {
 	err := bw.conn.Raw(func(dc any) error {
 		if len(bw.cases) > 0 {
-			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage_cases")
-			if err != nil {
-				return fmt.Errorf("warehouse: appender: %w", err)
-			}
-			for i := range bw.cases {
-				c := &bw.cases[i]
-				var closed driver.Value
-				if !c.ClosedDate.IsZero() {
-					closed = c.ClosedDate
-				}
-				bw.ord++
-				if err := app.AppendRow(c.Key, c.SourceCaseID, int32(c.Seq), c.ReceivedDate, closed, c.UnitCode,
-					c.SourceUnitCode, c.Apportioned, c.Village, c.Team, c.PartiesHash, c.SummaryHash,
-					string(c.Category), string(c.Subtopic), string(c.Outcome), c.ViolenceRisk, c.CrimeSigns,
-					string(c.ReferredTo), bw.ord); err != nil {
-					app.Close()
-					return fmt.Errorf("warehouse: append case %s: %w", c.Key, err)
-				}
-			}
-			if err := app.Close(); err != nil {
-				return fmt.Errorf("warehouse: appender: %w", err)
+			if err := bw.appendCases(dc.(driver.Conn)); err != nil {
+				return err
 			}
 		}
 		if len(bw.bad) > 0 {
@@ -145,6 +133,132 @@ func (bw *BatchWriter) flush() error {
 	bw.cases, bw.bad = bw.cases[:0], bw.bad[:0]
 	return err
 }
+
+// caseSchema is stage_cases as Arrow columns (caseColumns, then ord).
+var caseSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "case_key", Type: arrow.BinaryTypes.String},
+	{Name: "source_case_id", Type: arrow.BinaryTypes.String},
+	{Name: "seq", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "received_date", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "closed_date", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	{Name: "unit_code", Type: arrow.BinaryTypes.String},
+	{Name: "source_unit_code", Type: arrow.BinaryTypes.String},
+	{Name: "apportioned", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "village", Type: arrow.BinaryTypes.String},
+	{Name: "team", Type: arrow.BinaryTypes.String},
+	{Name: "parties_hash", Type: arrow.BinaryTypes.String},
+	{Name: "summary_hash", Type: arrow.BinaryTypes.String},
+	{Name: "category", Type: arrow.BinaryTypes.String},
+	{Name: "subtopic", Type: arrow.BinaryTypes.String},
+	{Name: "outcome", Type: arrow.BinaryTypes.String},
+	{Name: "violence_risk", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "crime_signs", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "referred_to", Type: arrow.BinaryTypes.String},
+	{Name: "ord", Type: arrow.PrimitiveTypes.Int64},
+}, nil)
+
+func date32(t time.Time) arrow.Date32 { return arrow.Date32(t.Unix() / 86400) }
+
+// appendCases stages the buffered cases as one Arrow record, read by DuckDB
+// through a registered view in one INSERT (much faster than the Appender,
+// which crosses cgo once per value). The view can be read once only, so
+// it is materialised at once, and released only after the INSERT is done.
+func (bw *BatchWriter) appendCases(dc driver.Conn) error {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, caseSchema)
+	defer b.Release()
+	b.Reserve(len(bw.cases))
+	str := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
+	boolean := func(i int) *array.BooleanBuilder { return b.Field(i).(*array.BooleanBuilder) }
+	for i := range bw.cases {
+		c := &bw.cases[i]
+		bw.ord++
+		str(0).Append(c.Key)
+		str(1).Append(c.SourceCaseID)
+		b.Field(2).(*array.Int32Builder).Append(int32(c.Seq))
+		b.Field(3).(*array.Date32Builder).Append(date32(c.ReceivedDate))
+		if c.ClosedDate.IsZero() {
+			b.Field(4).AppendNull()
+		} else {
+			b.Field(4).(*array.Date32Builder).Append(date32(c.ClosedDate))
+		}
+		str(5).Append(c.UnitCode)
+		str(6).Append(c.SourceUnitCode)
+		boolean(7).Append(c.Apportioned)
+		str(8).Append(c.Village)
+		str(9).Append(c.Team)
+		str(10).Append(c.PartiesHash)
+		str(11).Append(c.SummaryHash)
+		str(12).Append(string(c.Category))
+		str(13).Append(string(c.Subtopic))
+		str(14).Append(string(c.Outcome))
+		boolean(15).Append(c.ViolenceRisk)
+		boolean(16).Append(c.CrimeSigns)
+		str(17).Append(string(c.ReferredTo))
+		b.Field(18).(*array.Int64Builder).Append(bw.ord)
+	}
+	rdr := &onceReader{rec: b.NewRecord()}
+	rdr.refs.Store(1)
+	defer rdr.Release()
+	ar, err := duckdb.NewArrowFromConn(dc)
+	if err != nil {
+		return fmt.Errorf("warehouse: arrow: %w", err)
+	}
+	bw.views++
+	view := fmt.Sprintf("stage_cases_arrow_%d", bw.views)
+	release, err := ar.RegisterView(rdr, view)
+	if err != nil {
+		return fmt.Errorf("warehouse: staging: %w", err)
+	}
+	ex := dc.(driver.ExecerContext)
+	_, err = ex.ExecContext(bw.ctx, `INSERT INTO stage_cases SELECT * FROM `+view, nil)
+	if _, derr := ex.ExecContext(bw.ctx, `DROP VIEW IF EXISTS `+view, nil); err == nil && derr != nil {
+		err = derr
+	}
+	release() // only now: the INSERT has read the whole view
+	if err != nil {
+		return fmt.Errorf("warehouse: staging cases: %w", err)
+	}
+	return nil
+}
+
+// onceReader yields one record and drops it at the end of the stream. The
+// stream exported to DuckDB by RegisterView is not released by DuckDB, so
+// the reader stays referenced: dropping the record once read keeps it from
+// holding every chunk's data until the process exits.
+type onceReader struct {
+	refs     atomic.Int64
+	rec, cur arrow.Record
+}
+
+func (r *onceReader) Retain() { r.refs.Add(1) }
+
+func (r *onceReader) Release() {
+	if r.refs.Add(-1) == 0 {
+		r.drop()
+	}
+}
+
+func (r *onceReader) drop() {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+	r.cur = nil
+}
+
+func (r *onceReader) Schema() *arrow.Schema { return caseSchema }
+
+func (r *onceReader) Next() bool {
+	if r.rec != nil && r.cur == nil {
+		r.cur = r.rec
+		return true
+	}
+	r.drop()
+	return false
+}
+
+func (r *onceReader) Record() arrow.Record { return r.cur }
+func (r *onceReader) Err() error           { return nil }
 
 // Commit merges the staged rows and records the batch, in one transaction.
 func (bw *BatchWriter) Commit() error {
@@ -188,6 +302,11 @@ func (bw *BatchWriter) Commit() error {
 		FROM `+last+` s JOIN cases c USING (case_key)`).Scan(&dup, &upd); err != nil {
 		return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
 	}
+	// the anti-join is needed only when some staged key is stored already
+	notStored := ``
+	if dup+upd > 0 {
+		notStored = ` WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = s.case_key)`
+	}
 	steps := []struct {
 		q    string
 		args []any
@@ -199,8 +318,7 @@ func (bw *BatchWriter) Commit() error {
 			crime_signs = s.crime_signs, referred_to = s.referred_to, category = s.category, subtopic = s.subtopic,
 			unit_code = s.unit_code, village = s.village, team = s.team, updated_batch_id = ?
 			FROM ` + last + ` s WHERE s.case_key = c.case_key AND ` + changed, []any{b.BatchID}},
-		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM ` + last + ` s
-			WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = s.case_key)`, []any{b.BatchID}},
+		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM ` + last + ` s` + notStored, []any{b.BatchID}},
 		{`INSERT INTO quarantine (batch_id, file, row_num, field, reason, raw, cells)
 			SELECT ?, file, row_num, field, reason, raw, cells FROM stage_bad ORDER BY ord`, []any{b.BatchID}},
 	}
