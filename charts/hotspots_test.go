@@ -158,22 +158,10 @@ func TestHotspotsInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range append(res.ConsoleErrors, res.Exceptions...) {
-		t.Errorf("console error or exception: %s", e)
+	for _, p := range res.Problems() {
+		t.Error(p)
 	}
-	for _, u := range res.ExternalRequests {
-		t.Errorf("external request: %s", u)
-	}
-	for _, a := range res.Alerts {
-		t.Errorf("dialog opened: %s", a)
-	}
-	var ids []string
-	for _, c := range res.Canvases {
-		ids = append(ids, c.ChartID)
-		if c.Width == 0 || c.Height == 0 {
-			t.Errorf("chart %s has no canvas (%dx%d)", c.ChartID, c.Width, c.Height)
-		}
-	}
+	ids := res.ChartIDs()
 	if !slices.Equal(ids, []string{HotspotMapID}) {
 		t.Errorf("charts %v, want [%s]", ids, HotspotMapID)
 	}

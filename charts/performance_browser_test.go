@@ -101,22 +101,10 @@ func TestPerformanceInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range append(res.ConsoleErrors, res.Exceptions...) {
-			t.Errorf("console error or exception: %s", e)
+		for _, p := range res.Problems() {
+			t.Error(p)
 		}
-		for _, u := range res.ExternalRequests {
-			t.Errorf("external request: %s", u)
-		}
-		for _, a := range res.Alerts {
-			t.Errorf("dialog: %s", a)
-		}
-		var ids []string
-		for _, c := range res.Canvases {
-			ids = append(ids, c.ChartID)
-			if c.Width == 0 || c.Height == 0 {
-				t.Errorf("chart %s has no canvas", c.ChartID)
-			}
-		}
+		ids := res.ChartIDs()
 		if want := []string{PerfSettledID, PerfEscalationID, PerfTrendID}; !slices.Equal(ids, want) {
 			t.Errorf("charts %v, want %v", ids, want)
 		}

@@ -196,25 +196,11 @@ func checkReportFolder(t *testing.T, ctx context.Context, dir string, inds []mod
 
 func checkPage(t *testing.T, res *browsercheck.Result) {
 	t.Helper()
-	for _, e := range res.ConsoleErrors {
-		t.Errorf("console error: %s", e)
-	}
-	for _, e := range res.Exceptions {
-		t.Errorf("exception: %s", e)
-	}
-	for _, r := range res.ExternalRequests {
-		t.Errorf("request leaves the machine: %s", r)
-	}
-	for _, a := range res.Alerts {
-		t.Errorf("dialog opened: %s", a)
+	for _, p := range res.Problems() {
+		t.Error(p)
 	}
 	if len(res.Canvases) == 0 {
 		t.Error("no chart on the page")
-	}
-	for _, c := range res.Canvases {
-		if c.Width == 0 || c.Height == 0 {
-			t.Errorf("chart %s has no rendered canvas", c.ChartID)
-		}
 	}
 }
 

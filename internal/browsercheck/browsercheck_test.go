@@ -57,6 +57,21 @@ func TestCheckReportsProblems(t *testing.T) {
 	if string(res.Values["two"]) != "2" {
 		t.Errorf("value of 1 + 1: %q", res.Values["two"])
 	}
+	// Problems lists each kind once here: console error(s), exception(s), the
+	// outside request, the dialog and the empty chart.
+	probs := strings.Join(res.Problems(), "\n")
+	for _, want := range []string{"console error: ", "exception: ", "request leaves the machine: http://example.invalid/x.js",
+		"dialog opened: alert: hello", "chart empty has no canvas (0x0)"} {
+		if !strings.Contains(probs, want) {
+			t.Errorf("Problems() lacks %q:\n%s", want, probs)
+		}
+	}
+	if strings.Contains(probs, "chart drawn") {
+		t.Errorf("Problems() reports the drawn chart:\n%s", probs)
+	}
+	if got := res.ChartIDs(); !slices.Equal(got, []string{"drawn", "empty"}) {
+		t.Errorf("ChartIDs() = %v", got)
+	}
 }
 
 func TestIsExternal(t *testing.T) {
