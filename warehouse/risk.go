@@ -3,13 +3,12 @@ package warehouse
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
 
 	"github.com/canhbao/canhbao/models"
 )
@@ -96,51 +95,18 @@ func (w *Warehouse) SeveritySeries(ctx context.Context, from, to models.Week) (*
 	for i := range units {
 		sp.SeriousKnown[i] = make([]float64, n)
 	}
-	row := make(map[string]int, len(units))
-	for i, u := range units {
-		row[u] = i
-	}
-	conn, err := w.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: %w", err)
-	}
-	defer conn.Close()
-	first := from.Index()
-	err = conn.Raw(func(dc any) error {
-		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		rdr, err := ar.QueryContext(ctx, severitySQL, from.Monday(), to.Sunday())
-		if err != nil {
-			return err
-		}
-		defer rdr.Release()
-		for rdr.Next() {
-			rec := rdr.Record()
-			codes := rec.Column(0).(*array.String)
-			wks := rec.Column(1).(*array.Int64)
-			for i := 0; i < int(rec.NumRows()); i++ {
-				r, ok := row[codes.Value(i)]
-				if !ok {
-					return fmt.Errorf("cases reference unit %s, which is not a current unit", codes.Value(i))
-				}
-				c := int(wks.Value(i)) - first
-				if c < 0 || c >= n {
-					continue
-				}
-				k := int(rec.Column(2).(*array.Int64).Value(i))
-				v := rec.Column(3).(*array.Float64).Value(i)
-				switch {
-				case k < len(sp.Values):
-					sp.Values[k][r][c] += v
-				case k == len(sp.Values):
-					sp.SeriousKnown[r][c] += v
-				}
+	err = w.scanUnitWeeks(ctx, units, from, to, severitySQL, []any{from.Monday(), to.Sunday()},
+		func(rec arrow.Record, i, r, c int) error {
+			k := int(rec.Column(2).(*array.Int64).Value(i))
+			v := rec.Column(3).(*array.Float64).Value(i)
+			switch {
+			case k < len(sp.Values):
+				sp.Values[k][r][c] += v
+			case k == len(sp.Values):
+				sp.SeriousKnown[r][c] += v
 			}
-		}
-		return rdr.Err()
-	})
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: severity series: %w", err)
 	}

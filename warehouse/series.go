@@ -3,11 +3,10 @@ package warehouse
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
 
 	"github.com/canhbao/canhbao/models"
 )
@@ -37,9 +36,7 @@ func (w *Warehouse) WeeklyCounts(ctx context.Context, from, to models.Week) (*We
 	n := to.Sub(from) + 1
 	wc := &WeeklyCounts{Units: units, Start: from,
 		Counts: make([][]float64, len(units)), Serious: make([][]float64, len(units))}
-	row := make(map[string]int, len(units))
-	for i, u := range units {
-		row[u] = i
+	for i := range units {
 		wc.Counts[i] = make([]float64, n)
 		wc.Serious[i] = make([]float64, n)
 	}
@@ -47,43 +44,12 @@ func (w *Warehouse) WeeklyCounts(ctx context.Context, from, to models.Week) (*We
 	q := `SELECT unit_code, CAST(date_diff('day', DATE '1970-01-05', received_date) // 7 AS BIGINT) AS wk,
 		CAST(count(*) AS DOUBLE) AS n, CAST(sum(CASE WHEN ` + seriousSQL + ` THEN 1 ELSE 0 END) AS DOUBLE) AS s
 		FROM cases WHERE received_date BETWEEN ? AND ? GROUP BY ALL`
-	conn, err := w.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: %w", err)
-	}
-	defer conn.Close()
-	first := from.Index()
-	err = conn.Raw(func(dc any) error {
-		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		rdr, err := ar.QueryContext(ctx, q, from.Monday(), to.Sunday())
-		if err != nil {
-			return err
-		}
-		defer rdr.Release()
-		for rdr.Next() {
-			rec := rdr.Record()
-			codes := rec.Column(0).(*array.String)
-			wks := rec.Column(1).(*array.Int64)
-			ns := rec.Column(2).(*array.Float64)
-			ss := rec.Column(3).(*array.Float64)
-			for i := 0; i < int(rec.NumRows()); i++ {
-				r, ok := row[codes.Value(i)]
-				if !ok {
-					return fmt.Errorf("cases reference unit %s, which is not a current unit", codes.Value(i))
-				}
-				c := int(wks.Value(i)) - first
-				if c < 0 || c >= n {
-					continue
-				}
-				wc.Counts[r][c] += ns.Value(i)
-				wc.Serious[r][c] += ss.Value(i)
-			}
-		}
-		return rdr.Err()
-	})
+	err = w.scanUnitWeeks(ctx, units, from, to, q, []any{from.Monday(), to.Sunday()},
+		func(rec arrow.Record, i, r, c int) error {
+			wc.Counts[r][c] += rec.Column(2).(*array.Float64).Value(i)
+			wc.Serious[r][c] += rec.Column(3).(*array.Float64).Value(i)
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: weekly counts: %w", err)
 	}

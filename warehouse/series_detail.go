@@ -2,13 +2,12 @@ package warehouse
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/marcboeker/go-duckdb"
 
 	"github.com/canhbao/canhbao/models"
 )
@@ -124,52 +123,18 @@ func (w *Warehouse) SeriesBy(ctx context.Context, from, to models.Week, dim stri
 		label    string
 		n        float64
 	}
-	row := make(map[string]int, len(units))
-	for i, u := range units {
-		row[u] = i
-	}
-	n := to.Sub(from) + 1
-	first := from.Index()
 	var cells []cell
-	conn, err := w.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: %w", err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		rdr, err := ar.QueryContext(ctx, q, from.Monday(), to.Sunday())
-		if err != nil {
-			return err
-		}
-		defer rdr.Release()
-		for rdr.Next() {
-			rec := rdr.Record()
-			codes, ok1 := rec.Column(0).(*array.String)
-			wks, ok2 := rec.Column(1).(*array.Int64)
-			lbs, ok3 := rec.Column(2).(*array.String)
-			ns, ok4 := rec.Column(3).(*array.Float64)
-			if !ok1 || !ok2 || !ok3 || !ok4 {
+	err = w.scanUnitWeeks(ctx, units, from, to, q, []any{from.Monday(), to.Sunday()},
+		func(rec arrow.Record, i, r, c int) error {
+			lbs, ok1 := rec.Column(2).(*array.String)
+			ns, ok2 := rec.Column(3).(*array.Float64)
+			if !ok1 || !ok2 {
 				return fmt.Errorf("unexpected Arrow schema %s", rec.Schema())
 			}
-			for i := 0; i < int(rec.NumRows()); i++ {
-				r, ok := row[codes.Value(i)]
-				if !ok {
-					return fmt.Errorf("cases reference unit %s, which is not a current unit", codes.Value(i))
-				}
-				c := int(wks.Value(i)) - first
-				if c < 0 || c >= n {
-					continue
-				}
-				// Value aliases the record's buffer, released after the query: copy.
-				cells = append(cells, cell{r, c, strings.Clone(lbs.Value(i)), ns.Value(i)})
-			}
-		}
-		return rdr.Err()
-	})
+			// Value aliases the record's buffer, released after the query: copy.
+			cells = append(cells, cell{r, c, strings.Clone(lbs.Value(i)), ns.Value(i)})
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: %s series: %w", dim, err)
 	}
@@ -194,7 +159,7 @@ func (w *Warehouse) SeriesBy(ctx context.Context, from, to models.Week, dim stri
 	for k := range lc.Values {
 		lc.Values[k] = make([][]float64, len(units))
 		for i := range units {
-			lc.Values[k][i] = make([]float64, n)
+			lc.Values[k][i] = make([]float64, to.Sub(from)+1)
 		}
 	}
 	for _, c := range cells {
