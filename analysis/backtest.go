@@ -33,6 +33,7 @@ const (
 	MethodLast4      = "last4_count"
 	MethodHistMean   = "historical_mean"
 	MethodEscalation = "escalation_score"
+	MethodNoufaily   = "noufaily"
 )
 
 // baselineFeature is the feature each baseline ranks units by.
@@ -94,6 +95,9 @@ type MethodResult struct {
 	ThrFA1      *BudgetPoint  `json:"at_1_false_alarm_threshold,omitempty"`
 	ThrCurve    []BudgetPoint `json:"threshold_curve"`
 	Calibration []CalibBin    `json:"calibration"`
+	// AtAlarms is a detector's own alarm rule (Noufaily: flag a unit in the
+	// weeks its count is above the bound), nil for the other methods.
+	AtAlarms *BudgetPoint `json:"at_alarms,omitempty"`
 }
 
 // BacktestResult is the outcome of Backtest.
@@ -105,7 +109,10 @@ type BacktestResult struct {
 	Positives   int            `json:"positive_unit_weeks"`
 	Rows        int            `json:"unit_weeks"`
 	Budget      int            `json:"budget"`
-	Lambdas     []float64      `json:"lambdas"` // L2 penalty kept at each refit
+	Lambdas     []float64      `json:"lambdas"`         // L2 penalty kept at each refit
+	Alerts      int            `json:"alert_rules"`     // alert rules kept, summed over the refits
+	Fallbacks   int            `json:"platt_fallbacks"` // refits whose Platt scaling fell back to the training block
+	Notes       []string       `json:"notes,omitempty"`
 	Methods     []MethodResult `json:"methods"`
 	// Prob holds the model's out-of-sample probabilities [week-From][unit],
 	// for reproducibility checks and reports.
@@ -119,8 +126,12 @@ type BacktestResult struct {
 // FitRisk with last = o − Horizon (rows whose target is known at o) and
 // predicts weeks o .. o+Refit−1 from their own features. Baselines rank units
 // by one feature each: last-4-weeks cases, the historical mean weekly count,
-// and the 4-week Escalation score alone; for Brier scores each baseline is
-// Platt-calibrated on the same calibration block as the model at each origin.
+// the 4-week Escalation score alone, and Noufaily alarms alone (see
+// noufailyBaseline; ranked by the week's −log10 p with alarms first, and
+// scored as an alarm rule in MethodResult.AtAlarms); for Brier scores each
+// baseline is Platt-calibrated on the same calibration block as the model
+// at each origin. The model ranks units by its combined probability (model
+// or alert rule, RiskModel.Predict).
 //
 // Metrics over all unit-weeks: AUROC (Mann–Whitney, ties averaged); AUPR as
 // average precision (tied scores form one step); Brier score with Murphy's
@@ -153,11 +164,23 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 	for j, c := range f.Cols {
 		col[c.Name] = j
 	}
-	methods := []string{MethodModel, MethodLast4, MethodHistMean, MethodEscalation}
+	methods := []string{MethodModel, MethodLast4, MethodHistMean, MethodEscalation, MethodNoufaily}
+	// The Noufaily baseline from the first calibration week of the first
+	// origin on.
+	nouf, err := runNoufaily(counts, cfg.From-cfg.Risk.Horizon-cfg.Risk.CalibWeeks, cfg.To)
+	if err != nil {
+		return nil, err
+	}
+	baseScore := func(name string, t, u int) float64 {
+		if name == MethodNoufaily {
+			return nouf.score[u][t]
+		}
+		return f.X[t-f.First][u][col[baselineFeature[name]]]
+	}
 	prob := make([][][]float64, len(methods))  // [method][week][unit]
 	score := make([][][]float64, len(methods)) // ranking score
 	clim := make([]float64, W)
-	res := &BacktestResult{Weeks: W, Units: U, Budget: cfg.Risk.Budget}
+	res := &BacktestResult{Weeks: W, Units: U, Budget: cfg.Risk.Budget, Notes: []string{nouf.note}}
 	for m := range methods {
 		prob[m] = make([][]float64, W)
 		score[m] = make([][]float64, W)
@@ -169,14 +192,18 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		}
 		res.Refits++
 		res.Lambdas = append(res.Lambdas, model.Lambda)
+		res.Alerts += len(model.Alerts)
+		if model.PlattFallback {
+			res.Fallbacks++
+		}
+		pr := model.predictor(f)
 		// Baseline calibration on the model's calibration block.
 		platt := map[string][2]float64{}
 		for _, name := range methods[1:] {
-			j := col[baselineFeature[name]]
 			var z, yy []float64
 			for t := model.TrainLast + 1; t <= model.CalibLast; t++ {
 				for u := range units {
-					z = append(z, f.X[t-f.First][u][j])
+					z = append(z, baseScore(name, t, u))
 					v := 0.0
 					if y[u][t] {
 						v = 1
@@ -194,14 +221,21 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				prob[m][w] = make([]float64, U)
 				score[m][w] = make([]float64, U)
 				for u := range units {
-					x := f.X[t-f.First][u]
 					if name == MethodModel {
-						z, _ := model.Score(x)
-						score[m][w][u] = z
-						prob[m][w][u] = model.Probability(x)
+						// Ranked by the combined probability (the pooled
+						// model's or an alert rule's, whichever is larger),
+						// mapped back through the model's Platt scaling to
+						// its linear score, so that rankings pooled over
+						// refits compare scores on the model's scale.
+						_, _, pc := pr.prob(t, u)
+						score[m][w][u] = logit(pc)
+						if model.PlattA > 0 {
+							score[m][w][u] = (logit(pc) - model.PlattB) / model.PlattA
+						}
+						prob[m][w][u] = pc
 						continue
 					}
-					s := x[col[baselineFeature[name]]]
+					s := baseScore(name, t, u)
 					ab := platt[name]
 					score[m][w][u] = s
 					prob[m][w][u] = sigmoid(ab[0]*s + ab[1])
@@ -327,10 +361,13 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				rank[w][u] = r
 			}
 		}
-		point := func(K int, th float64) BudgetPoint {
+		point := func(K int, th float64, alarms bool) BudgetPoint {
 			bp := BudgetPoint{Budget: K, Threshold: th}
 			flagged := func(w, u int) bool {
-				if K > 0 {
+				switch {
+				case alarms:
+					return nouf.alarm[u][cfg.From+w]
+				case K > 0:
 					return rank[w][u] < K
 				}
 				return prob[m][w][u] >= th
@@ -386,7 +423,7 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 			return bp
 		}
 		for _, th := range cfg.Thresholds {
-			bp := point(0, th)
+			bp := point(0, th, false)
 			mr.ThrCurve = append(mr.ThrCurve, bp)
 			if bp.FalseAlarms <= 2 && (mr.ThrFA2 == nil || bp.Detected > mr.ThrFA2.Detected) {
 				b := bp
@@ -398,7 +435,7 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 			}
 		}
 		for _, K := range cfg.Budgets {
-			bp := point(K, 0)
+			bp := point(K, 0, false)
 			mr.Curve = append(mr.Curve, bp)
 			if bp.FalseAlarms <= 2 {
 				b := bp
@@ -409,7 +446,11 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				mr.AtFA1 = &b
 			}
 		}
-		bp := point(cfg.Risk.Budget, 0)
+		if name == MethodNoufaily {
+			a := point(0, 0, true)
+			mr.AtAlarms = &a
+		}
+		bp := point(cfg.Risk.Budget, 0, false)
 		mr.PAI, mr.PEI = bp.PAI, bp.PEI
 		mr.Detected, mr.Total, mr.MedianLead, mr.FalseAlarms = bp.Detected, bp.Total, bp.MedianLead, bp.FalseAlarms
 		res.Methods = append(res.Methods, mr)

@@ -13,19 +13,37 @@ import (
 // RiskConfig sets the risk model, its calibration and its tiers.
 type RiskConfig struct {
 	Horizon    int       // weeks ahead the target looks (default TargetHorizon = 4)
-	CalibWeeks int       // weeks of the held-out calibration block after the training block (default 26)
+	CalibWeeks int       // weeks of the held-out calibration block after the training block (default 52)
 	MinTrain   int       // fewest training weeks (default 52)
-	Lambdas    []float64 // L2 penalties tried; the one with the best calibration-block log loss is kept (default 0.3, 3, 30, 300)
+	Lambdas    []float64 // L2 penalties tried; the one with the best calibration-block Select criterion is kept (default 0.3, 3, 30, 300)
 	Budget     int       // at most this many units flagged per week (default 5)
 	High       float64   // calibrated probability for the "high" tier (default 0.5)
 	Elevated   float64   // probability for "elevated"; flagged units need at least this (default 0.15)
 	Watch      float64   // probability for "watch", not flagged (default 0.05)
+	// Select is how the L2 penalty is chosen on the calibration block:
+	// SelectAUPR (average precision: the ranking the alarms are drawn from)
+	// or SelectLogLoss.
+	Select string
+	// Columns, when not empty, are the only feature columns the model uses
+	// (by name); empty means every column of the Features.
+	Columns []string
+	// Alerts are the features of the second flag rule: each is turned into a
+	// probability by its own Platt scaling on the calibration block, and a
+	// unit's probability is the largest of the model's and these (see
+	// RiskModel.Alerts). Names missing from the Features are skipped.
+	Alerts []string
 }
+
+// Ways of choosing the L2 penalty (RiskConfig.Select).
+const (
+	SelectAUPR    = "aupr"
+	SelectLogLoss = "logloss"
+)
 
 // DefaultRiskConfig returns the settings of the weekly run.
 func DefaultRiskConfig() RiskConfig {
-	return RiskConfig{Horizon: TargetHorizon, CalibWeeks: 26, MinTrain: 52, Lambdas: []float64{0.3, 3, 30, 300},
-		Budget: 5, High: 0.5, Elevated: 0.15, Watch: 0.05}
+	return RiskConfig{Horizon: TargetHorizon, CalibWeeks: 52, MinTrain: 52, Lambdas: []float64{0.3, 3, 30, 300},
+		Budget: 5, High: 0.5, Elevated: 0.15, Watch: 0.05, Select: SelectLogLoss, Alerts: []string{"tail_marked_2"}}
 }
 
 // Validate checks the settings.
@@ -37,6 +55,8 @@ func (c RiskConfig) Validate() error {
 		return fmt.Errorf("analysis: calibration block %d weeks, want >= 4", c.CalibWeeks)
 	case c.MinTrain < 8:
 		return fmt.Errorf("analysis: min training %d weeks, want >= 8", c.MinTrain)
+	case c.Select != SelectAUPR && c.Select != SelectLogLoss:
+		return fmt.Errorf("analysis: penalty choice %q, want %q or %q", c.Select, SelectAUPR, SelectLogLoss)
 	case len(c.Lambdas) == 0:
 		return fmt.Errorf("analysis: no L2 penalty to try")
 	case c.Budget < 1:
@@ -66,6 +86,22 @@ type RiskModel struct {
 	TrainFirst  int     // panel columns of the training block
 	TrainLast   int
 	CalibLast   int // last panel column of the calibration block
+	// PlattFallback is true when the calibration block's Platt slope was
+	// not positive and the scaling was fitted on the training block instead.
+	PlattFallback bool `json:",omitempty"`
+	// Alerts is the second flag rule: single-feature detectors (such as the
+	// Poisson tail of the marked cases) with their own calibration. The
+	// pooled model spreads its weight over many correlated features, while
+	// one strong per-unit detector can already be decisive; taking the
+	// largest calibrated probability lets either raise a flag.
+	Alerts []AlertRule `json:",omitempty"`
+}
+
+// AlertRule is one single-feature detector of RiskModel.Alerts: its
+// probability is σ(PlattA·x + PlattB), x the raw feature value.
+type AlertRule struct {
+	Feature        string
+	PlattA, PlattB float64
 }
 
 // MinRiskWeeks is the fewest labelled feature weeks FitRisk needs with cfg.
@@ -83,11 +119,18 @@ func MinRiskWeeks(cfg RiskConfig) int { return cfg.MinTrain + cfg.CalibWeeks }
 //  3. Pooled L2 logistic regression: minimise
 //     −Σ_i [y_i z_i − log(1+e^{z_i})] + λ/2 ‖β‖², z_i = β0 + x_i'β (intercept
 //     unpenalised), by L-BFGS (gonum/optimize), for each λ of cfg.Lambdas; the λ
-//     with the smallest log loss on the calibration block is kept (Hastie,
-//     Tibshirani & Friedman 2009, §4.4.4 and §7.10 on validation sets).
+//     with the smallest log loss (cfg.Select = SelectLogLoss) or the largest
+//     average precision (SelectAUPR) on the calibration block is kept
+//     (Hastie, Tibshirani & Friedman 2009, §4.4.4 and §7.10 on validation
+//     sets). Only the columns cfg.Columns are used when it is set.
 //  4. Platt scaling (Platt 1999): p = σ(a z + b) fitted by Newton's method
 //     on the calibration block's linear scores, with Platt's target smoothing
-//     (y+ = (N+ + 1)/(N+ + 2), y− = 1/(N− + 2)).
+//     (y+ = (N+ + 1)/(N+ + 2), y− = 1/(N− + 2)). A slope a <= 0 (the block's
+//     few episodes ranking against the score) would invert the ranking: the
+//     scaling is then fitted on the training block (PlattFallback).
+//  5. Alert rules (cfg.Alerts): each named feature gets its own Platt
+//     scaling on the calibration block; the predicted probability is the
+//     largest of the model's and the alerts' (RiskModel.Predict).
 //
 // y is [unit][panel column]. An error is returned when the blocks are too
 // short or hold no positive row.
@@ -113,14 +156,21 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 		return nil, fmt.Errorf("analysis: %d training weeks before the calibration block, want >= %d",
 			max(trainLast-f.First+1, 0), cfg.MinTrain)
 	}
-	nf := len(f.Cols)
-	m := &RiskModel{Cols: f.Cols, Mean: make([]float64, nf), Scale: make([]float64, nf),
+	use, err := selectColumns(f, cfg.Columns)
+	if err != nil {
+		return nil, err
+	}
+	nf := len(use)
+	m := &RiskModel{Mean: make([]float64, nf), Scale: make([]float64, nf),
 		TrainFirst: f.First, TrainLast: trainLast, CalibLast: last}
+	for _, j := range use {
+		m.Cols = append(m.Cols, f.Cols[j])
+	}
 	var n, pos, yPos, trPos float64
 	for t := f.First; t <= trainLast; t++ {
 		for u, x := range f.X[t-f.First] {
-			for j, v := range x {
-				m.Mean[j] += v
+			for k, j := range use {
+				m.Mean[k] += x[j]
 			}
 			n++
 			if y[u][t] {
@@ -138,21 +188,21 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 		return nil, fmt.Errorf("analysis: no positive row in the training block")
 	}
 	m.BaseRate = yPos / n
-	for j := range m.Mean {
-		m.Mean[j] /= n
+	for k := range m.Mean {
+		m.Mean[k] /= n
 	}
 	for t := f.First; t <= trainLast; t++ {
 		for _, x := range f.X[t-f.First] {
-			for j, v := range x {
-				d := v - m.Mean[j]
-				m.Scale[j] += d * d
+			for k, j := range use {
+				d := x[j] - m.Mean[k]
+				m.Scale[k] += d * d
 			}
 		}
 	}
-	for j := range m.Scale {
-		m.Scale[j] = math.Sqrt(m.Scale[j] / n)
-		if m.Scale[j] < 1e-12 {
-			m.Scale[j] = 1
+	for k := range m.Scale {
+		m.Scale[k] = math.Sqrt(m.Scale[k] / n)
+		if m.Scale[k] < 1e-12 {
+			m.Scale[k] = 1
 		}
 	}
 	std := func(t0, t1 int, useTrain bool) ([][]float64, []float64) {
@@ -164,8 +214,8 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 					continue
 				}
 				r := make([]float64, nf)
-				for j, v := range x {
-					r[j] = (v - m.Mean[j]) / m.Scale[j]
+				for k, j := range use {
+					r[k] = (x[j] - m.Mean[k]) / m.Scale[k]
 				}
 				X = append(X, r)
 				yy := 0.0
@@ -186,31 +236,131 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 	if calPos == 0 {
 		return nil, fmt.Errorf("analysis: no positive row in the calibration block")
 	}
+	calY := make([]bool, len(Yca))
+	for i, v := range Yca {
+		calY[i] = v > 0
+	}
 	best := math.Inf(1)
 	init := make([]float64, nf+1)
 	init[0] = math.Log(trPos / (pos - trPos + 1))
+	z := make([]float64, len(Xca))
 	for _, lam := range cfg.Lambdas {
 		w, err := fitLogistic(Xtr, Ytr, lam, init)
 		if err != nil {
 			return nil, err
 		}
-		var ll float64
+		// Smaller is better for both criteria: the log loss, or minus the
+		// average precision of the block's ranking.
+		var crit float64
 		for i, x := range Xca {
-			ll += logLoss(linear(w, x), Yca[i])
+			z[i] = linear(w, x)
+			crit += logLoss(z[i], Yca[i])
 		}
-		if ll < best {
-			best = ll
+		if cfg.Select == SelectAUPR {
+			crit = -AveragePrecision(z, calY)
+		}
+		if crit < best {
+			best = crit
 			m.Lambda = lam
 			m.Intercept = w[0]
 			m.Coef = append(m.Coef[:0], w[1:]...)
 		}
 	}
-	z := make([]float64, len(Xca))
 	for i, x := range Xca {
 		z[i] = m.Intercept + dot(m.Coef, x)
 	}
 	m.PlattA, m.PlattB = plattFit(z, Yca)
+	if !(m.PlattA > 0) {
+		// The block ranks against its own labels (a few episodes in a
+		// short block can do that): a negative slope would turn the
+		// ranking upside down. Platt scaling then uses the training
+		// block's scores on the target y (in sample, so somewhat
+		// overconfident), and, if that is not increasing either, the
+		// model gives every unit the training climatology.
+		m.PlattFallback = true
+		var zt, yt []float64
+		for t := f.First; t <= trainLast; t++ {
+			for u, x := range f.X[t-f.First] {
+				s := m.Intercept
+				for k, j := range use {
+					s += m.Coef[k] * (x[j] - m.Mean[k]) / m.Scale[k]
+				}
+				zt = append(zt, s)
+				v := 0.0
+				if y[u][t] {
+					v = 1
+				}
+				yt = append(yt, v)
+			}
+		}
+		m.PlattA, m.PlattB = plattFit(zt, yt)
+		if !(m.PlattA > 0) {
+			m.PlattA, m.PlattB = 0, logit(m.BaseRate)
+		}
+	}
+	m.Alerts = fitAlerts(f, y, trainLast+1, last, cfg.Alerts)
 	return m, nil
+}
+
+// selectColumns returns the indexes in f.Cols of the named columns (all
+// columns when names is empty); an unknown name is an error.
+func selectColumns(f *Features, names []string) ([]int, error) {
+	if len(names) == 0 {
+		use := make([]int, len(f.Cols))
+		for j := range use {
+			use[j] = j
+		}
+		return use, nil
+	}
+	at := map[string]int{}
+	for j, c := range f.Cols {
+		at[c.Name] = j
+	}
+	var use []int
+	for _, n := range names {
+		j, ok := at[n]
+		if !ok {
+			return nil, fmt.Errorf("analysis: risk model column %q is not a feature", n)
+		}
+		use = append(use, j)
+	}
+	return use, nil
+}
+
+// fitAlerts Platt-scales each named feature on the calibration block
+// t0..t1 (features not in f are skipped, so a model fitted on data without
+// severity signals simply has no alert rule). A feature whose slope comes
+// out negative (higher values meaning less risk on this block) is dropped:
+// an alert must rise with its statistic.
+func fitAlerts(f *Features, y [][]bool, t0, t1 int, names []string) []AlertRule {
+	at := map[string]int{}
+	for j, c := range f.Cols {
+		at[c.Name] = j
+	}
+	var out []AlertRule
+	for _, n := range names {
+		j, ok := at[n]
+		if !ok {
+			continue
+		}
+		var x, yy []float64
+		for t := t0; t <= t1; t++ {
+			for u, row := range f.X[t-f.First] {
+				x = append(x, row[j])
+				v := 0.0
+				if y[u][t] {
+					v = 1
+				}
+				yy = append(yy, v)
+			}
+		}
+		a, b := plattFit(x, yy)
+		if !(a > 0) {
+			continue
+		}
+		out = append(out, AlertRule{Feature: n, PlattA: a, PlattB: b})
+	}
+	return out
 }
 
 // fitLogistic minimises the penalised negative log-likelihood by L-BFGS;
@@ -352,29 +502,105 @@ func plattFit(z, y []float64) (a, b float64) {
 	return a, b
 }
 
-// Score returns the linear score z (log-odds before calibration) of a raw
-// feature row and the contribution Coef_j · standardised x_j of each feature.
+// Score returns the linear score z (log-odds before calibration) of a row
+// of the model's columns (m.Cols order, raw values) and the contribution
+// Coef_j · standardised x_j of each column.
 func (m *RiskModel) Score(x []float64) (z float64, contrib []float64) {
-	contrib = make([]float64, len(x))
+	contrib = make([]float64, len(m.Coef))
 	z = m.Intercept
-	for j, v := range x {
-		contrib[j] = m.Coef[j] * (v - m.Mean[j]) / m.Scale[j]
+	for j := range m.Coef {
+		if j >= len(x) {
+			break
+		}
+		contrib[j] = m.Coef[j] * (x[j] - m.Mean[j]) / m.Scale[j]
 		z += contrib[j]
 	}
 	return z, contrib
 }
 
-// Probability returns the calibrated probability of a raw feature row.
+// Probability returns the calibrated probability of the pooled model alone
+// for a row of the model's columns (see Score).
 func (m *RiskModel) Probability(x []float64) float64 {
 	z, _ := m.Score(x)
 	return sigmoid(m.PlattA*z + m.PlattB)
 }
 
-// Predict returns the calibrated probability of every unit in panel column t.
+// featureIndex maps each name to its index in f.Cols, -1 when absent.
+func featureIndex(f *Features, names []string) []int {
+	at := make(map[string]int, len(f.Cols))
+	for j, c := range f.Cols {
+		at[c.Name] = j
+	}
+	idx := make([]int, len(names))
+	for k, n := range names {
+		idx[k] = -1
+		if j, ok := at[n]; ok {
+			idx[k] = j
+		}
+	}
+	return idx
+}
+
+// predictor holds the column indexes of a model in one Features, so that a
+// stored model (possibly fitted on other feature columns) reads its columns
+// by name; a column absent from the Features takes its training mean
+// (contribution 0) and an absent alert feature raises no alert.
+type predictor struct {
+	m      *RiskModel
+	f      *Features
+	cols   []int
+	alerts []int
+	rowBuf []float64
+}
+
+func (m *RiskModel) predictor(f *Features) *predictor {
+	names := make([]string, len(m.Cols))
+	for k, c := range m.Cols {
+		names[k] = c.Name
+	}
+	an := make([]string, len(m.Alerts))
+	for k, a := range m.Alerts {
+		an[k] = a.Feature
+	}
+	return &predictor{m: m, f: f, cols: featureIndex(f, names), alerts: featureIndex(f, an), rowBuf: make([]float64, len(m.Cols))}
+}
+
+// row returns the model's columns of unit u in panel column t (reused buffer).
+func (p *predictor) row(t, u int) []float64 {
+	x := p.f.X[t-p.f.First][u]
+	for k, j := range p.cols {
+		if j < 0 {
+			p.rowBuf[k] = p.m.Mean[k]
+		} else {
+			p.rowBuf[k] = x[j]
+		}
+	}
+	return p.rowBuf
+}
+
+// prob returns the model's calibrated probability, the largest alert
+// probability (0 without alerts) and the combined probability max(both).
+func (p *predictor) prob(t, u int) (model, alert, combined float64) {
+	model = p.m.Probability(p.row(t, u))
+	x := p.f.X[t-p.f.First][u]
+	for k, j := range p.alerts {
+		if j < 0 {
+			continue
+		}
+		a := p.m.Alerts[k]
+		alert = math.Max(alert, sigmoid(a.PlattA*x[j]+a.PlattB))
+	}
+	return model, alert, math.Max(model, alert)
+}
+
+// Predict returns the probability of every unit in panel column t: the
+// largest of the pooled model's calibrated probability and the alert
+// rules' (RiskModel.Alerts).
 func (m *RiskModel) Predict(f *Features, t int) []float64 {
+	p := m.predictor(f)
 	out := make([]float64, len(f.X[t-f.First]))
-	for u, x := range f.X[t-f.First] {
-		out[u] = m.Probability(x)
+	for u := range out {
+		_, _, out[u] = p.prob(t, u)
 	}
 	return out
 }
@@ -391,9 +617,14 @@ const minDriverWeight = 0.05
 // log-odds, become drivers, strongest first, carrying the raw numbers of the
 // code's largest single contribution (Value observed, Baseline expected over
 // Weeks). Season, history and base-rate contributions are not named: they
-// describe the unit, not a change a liaison can act on.
+// describe the unit, not a change a liaison can act on. When an alert rule
+// (RiskModel.Alerts) gives the unit a higher probability than the pooled
+// model, that alert's feature is a driver too, weighted by the log-odds it
+// adds (logit p_alert − logit p_model), with its own raw numbers, in place
+// of the model's driver of the same code.
 func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
-	_, c := m.Score(f.Row(t, u))
+	pr := m.predictor(f)
+	_, c := m.Score(pr.row(t, u))
 	type agg struct {
 		sum, top float64
 		j        int
@@ -403,6 +634,9 @@ func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
 	for j, col := range m.Cols {
 		switch col.Code {
 		case "season", "history", "base_rate":
+			continue
+		}
+		if pr.cols[j] < 0 {
 			continue
 		}
 		a, ok := by[col.Code]
@@ -418,15 +652,47 @@ func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
 	}
 	sort.SliceStable(codes, func(i, k int) bool { return by[codes[i]].sum > by[codes[k]].sum })
 	var out []models.Driver
+	pm, pa, _ := pr.prob(t, u)
+	if pa > pm {
+		// The alert that decided: the one with the largest probability.
+		x := f.X[t-f.First][u]
+		best, bk := math.Inf(-1), -1
+		for k, j := range pr.alerts {
+			if j < 0 {
+				continue
+			}
+			a := m.Alerts[k]
+			if v := a.PlattA*x[j] + a.PlattB; v > best {
+				best, bk = v, k
+			}
+		}
+		if w := logit(pa) - logit(pm); bk >= 0 && w >= minDriverWeight {
+			j := pr.alerts[bk]
+			col := f.Cols[j]
+			out = append(out, models.Driver{Code: col.Code, Value: f.Raw[t-f.First][u][j],
+				Baseline: f.Base[t-f.First][u][j], Weeks: col.Weeks, Weight: w})
+		}
+	}
 	for _, code := range codes {
 		a := by[code]
 		if a.sum < minDriverWeight || len(out) == maxDrivers {
 			break
 		}
-		out = append(out, models.Driver{Code: code, Value: f.Raw[t-f.First][u][a.j],
-			Baseline: f.Base[t-f.First][u][a.j], Weeks: m.Cols[a.j].Weeks, Weight: a.sum})
+		if len(out) > 0 && out[0].Code == code {
+			continue
+		}
+		j := pr.cols[a.j]
+		out = append(out, models.Driver{Code: code, Value: f.Raw[t-f.First][u][j],
+			Baseline: f.Base[t-f.First][u][j], Weeks: m.Cols[a.j].Weeks, Weight: a.sum})
 	}
+	sort.SliceStable(out, func(i, k int) bool { return out[i].Weight > out[k].Weight })
 	return out
+}
+
+// logit is log(p/(1−p)), with p kept inside (1e-12, 1−1e-12).
+func logit(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-12), 1-1e-12)
+	return math.Log(p / (1 - p))
 }
 
 // Tiers turns one week's calibrated probabilities into tiers and flags: units

@@ -158,7 +158,12 @@ func (r *renderer) hotspotMap() *gocharts.Map {
 // hotspotSection is the hot-spot evidence on a unit's locality page, nil
 // when the run stored none for the unit.
 func (r *renderer) hotspotSection(code string) *section {
-	h, ok := hotspotsByCode(r.d.Hotspots)[code]
+	// The index is built once per report: rebuilding it for every unit page
+	// cost 1.2 s of a national report (3,321 pages x 3,321 rows).
+	if r.hotspots == nil {
+		r.hotspots = hotspotsByCode(r.d.Hotspots)
+	}
+	h, ok := r.hotspots[code]
 	if !ok {
 		return nil
 	}

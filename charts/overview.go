@@ -31,6 +31,7 @@ func (r *renderer) overviewPage(geo []byte) (*pageSpec, error) {
 		pg.Sections = append(pg.Sections, section{ID: "cleared", Heading: l.P.ClearedHeading, List: cl})
 	}
 	pg.Sections = append(pg.Sections, section{ID: "trend", Heading: l.TrendHeading,
+		Note:   cityNowcastNote(d),
 		Charts: []chartView{{ID: TrendChartID, Height: 380, Option: template.JS(trendOpt)}}})
 	return pg, nil
 }

@@ -88,5 +88,8 @@ func (r *renderer) qualityPage() (*pageSpec, error) {
 	}
 	pg.Sections = append(pg.Sections, section{ID: "late", Heading: w.LateHeading,
 		Note: fmt.Sprintf(w.LateNote, q.LateDays), Table: lt})
+	if ds := r.delaySection(); ds != nil {
+		pg.Sections = append(pg.Sections, *ds)
+	}
 	return pg, nil
 }

@@ -19,7 +19,8 @@ type renderer struct {
 	inds   map[string]*models.Indicator
 	prev   map[string]*models.Indicator
 
-	adjacency map[string][]string // unit code -> neighbour codes, see neighbourCodes
+	adjacency map[string][]string    // unit code -> neighbour codes, see neighbourCodes
+	hotspots  map[string]*HotspotRow // unit code -> hot-spot row, see hotspotSection
 }
 
 func newRenderer(d *ReportData, l *locale) *renderer {

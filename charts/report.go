@@ -45,6 +45,9 @@ type ReportData struct {
 	Hotspots       []HotspotRow // per unit, from the run's spatial results; hotspots.html when set
 	// Model is the newest backtest of the risk model; model.html when not nil.
 	Model *ModelQuality
+	// Nowcast of the last weeks (logbooks still arriving); nil when the
+	// warehouse has no arrival dates. See nowcast.go.
+	Nowcast *Nowcast
 }
 
 // WeekTotal is the city-wide count of one week.

@@ -37,6 +37,11 @@ func newTrendChart(d *ReportData, l *locale) *gocharts.Line {
 	c.SetXAxis(weeks)
 	c.AddSeries(l.TrendCases, cases, gocharts.WithLineStyleOpts(opts.LineStyle{Width: 2}))
 	c.AddSeries(l.TrendSerious, serious, gocharts.WithLineStyleOpts(opts.LineStyle{Width: 2, Type: "dashed"}))
+	if d.Nowcast != nil { // the last weeks are still arriving: draw their nowcast and band
+		if nl := nowcastLine(weeks, d.Nowcast.City, d.Lang); nl != nil {
+			c.Overlap(nl)
+		}
+	}
 	return c
 }
 

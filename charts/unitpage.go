@@ -110,6 +110,7 @@ func (r *renderer) unitPage(u models.Unit) (*pageSpec, error) {
 				return nil, err
 			}
 			pg.Sections = append(pg.Sections, section{ID: "s-" + c.id, Heading: c.heading,
+				Note:   r.unitNowcastNote(u.Code, c.id),
 				Charts: []chartView{{ID: c.id, Height: c.h, Option: template.JS(opt)}}})
 		}
 		ns := section{ID: "s-" + UnitNeighboursID, Heading: w.NeighboursHeading}
@@ -237,6 +238,11 @@ func (r *renderer) countsChart(u models.Unit, row, first, last int) chartOptions
 		AddSeries(w.SeriesAlarm, alarm, gocharts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 9}),
 			gocharts.WithLineStyleOpts(opts.LineStyle{Width: 0, Opacity: opts.Float(0)}))
 	bar.Overlap(line)
+	if nc := r.d.Nowcast; nc != nil && !r.public { // public pages show no fractional counts
+		if nl := nowcastLine(weeks, nc.Units[u.Code], r.d.Lang); nl != nil {
+			bar.Overlap(nl)
+		}
+	}
 	_ = l
 	return bar
 }

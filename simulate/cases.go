@@ -32,7 +32,8 @@ type record struct {
 	referral         models.Referral
 	note             string
 	kind             kind
-	ep               int // episode index for kindEpisode
+	ep               int       // episode index for kindEpisode
+	arrived          time.Time // delivery that brought the case to the system
 }
 
 // Category and subtopic mixes: ordinary cases follow the published shares;

@@ -12,6 +12,12 @@ type Config struct {
 	From, To    time.Time // inclusive calendar dates (UTC midnight)
 	Scale       float64   // 1 = about 5,000 cases in the first simulated year for the whole province
 	InvalidRate float64   // share of rows deliberately made invalid (default 0.003); 0 disables
+	// Deliveries is how many weeks before To are written as weekly
+	// deliveries (deliveries/YYYY-MM-DD/, the rows that arrived that day),
+	// with the rows that arrived earlier in the monthly history files; the
+	// rows that arrive after To are in deliveries dated after To. 0 writes
+	// every row into the monthly files, as they are once complete.
+	Deliveries int
 }
 
 // DefaultConfig simulates four years, 2022-01-03 (Monday) to 2025-12-28
@@ -31,8 +37,11 @@ const (
 	minDays  = 56   // an episode needs a few weeks
 	maxScale = 1000 // about 5 million cases a year
 	maxRate  = 0.5  // more would not be a logbook any more
-	tetFirst = 2015 // first year of the Tết table
-	tetLast  = 2035 // last year of the Tết table
+	// maxDeliveries bounds Config.Deliveries; more weeks than the range
+	// holds simply make every row a delivery.
+	maxDeliveries = 52 * (tetLast - tetFirst + 1)
+	tetFirst      = 2015 // first year of the Tết table
+	tetLast       = 2035 // last year of the Tết table
 )
 
 // Validate reports whether the configuration can be simulated.
@@ -50,6 +59,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("simulate: Scale %g must be in (0, %d]", c.Scale, maxScale)
 	case math.IsNaN(c.InvalidRate) || c.InvalidRate < 0 || c.InvalidRate > maxRate:
 		return fmt.Errorf("simulate: InvalidRate %g must be in [0, %g]", c.InvalidRate, maxRate)
+	case c.Deliveries < 0 || c.Deliveries > maxDeliveries:
+		return fmt.Errorf("simulate: Deliveries %d weeks must be in [0, %d]", c.Deliveries, maxDeliveries)
 	}
 	return nil
 }

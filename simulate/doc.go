@@ -56,7 +56,24 @@
 // date, empty received date, unknown unit name, closing date before receipt);
 // they stay in the files and are counted in the manifest.
 //
+// Arrivals. Every case gets the date it reached the system: the first
+// weekly delivery (Fridays; none in Tết week) on or after the day its
+// logbook page is ready, received + lag, where lag = L_u·Gamma(2.5, 5 days)
+// for most cases and 28 + Exp(mean 75) days (at most 400) for a tail of 5%
+// (15% in habitually late units). The unit lateness L_u is LogNormal(0, 0.3),
+// times U(2.5, 4) for the 12% of units that are habitually late. Delays come
+// out at a median of 2 weeks, 84% within 4 weeks, 6% beyond 8 (arrivals.go).
+//
 // Output. Run writes logbook_YYYY-MM.csv (one per calendar month, official
-// Vietnamese column labels), ground_truth.csv and manifest.json. The same
-// Geography and Config give byte-identical files.
+// Vietnamese column labels), arrivals.csv (each case's unit, received and
+// arrival dates and file), ground_truth.csv and manifest.json. With
+// Config.Deliveries = N, only the rows that arrived more than N weeks before
+// To are in the monthly files; the others are in
+// deliveries/YYYY-MM-DD/logbook_YYYY-MM-DD.csv, one file per delivery day,
+// including deliveries after To, each in one of the formats of formats.go
+// (UTF-8 CSV, UTF-8 with BOM and semicolons, Windows-1258 with a title
+// row); a case still open when its file went out
+// is written in progress there and re-sent closed with the first delivery
+// after its closing date. The same Geography and Config give byte-identical
+// files, and a case's last row does not depend on the layout.
 package simulate

@@ -12,6 +12,8 @@ const (
 	streamCases   = 0x63617365 // case counts and attributes
 	streamLabels  = 0x6c61626c // old-unit labels
 	streamInvalid = 0x696e766c // which rows are damaged, and how
+	streamArrive  = 0x61727276 // units' lateness and every case's arrival
+	streamFormat  = 0x666d7420 // the file format of each delivery
 )
 
 func newRand(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }

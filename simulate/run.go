@@ -18,10 +18,21 @@ import (
 
 // Summary says what Run wrote.
 type Summary struct {
-	Files    []string // paths written, in order
-	Rows     int      // data rows written in all logbook files (valid + invalid)
-	Invalid  int      // rows deliberately made invalid
-	Episodes int
+	Files      []string   // paths written, in order
+	History    []string   // the monthly logbook files (logbook_YYYY-MM.csv), in order
+	Deliveries []Delivery // the weekly deliveries (Config.Deliveries), in date order
+	Rows       int        // data rows written in all logbook files (valid + invalid)
+	Invalid    int        // rows deliberately made invalid
+	Pending    int        // rows in deliveries dated after To: logbooks not yet arrived at To
+	Resent     int        // rows re-sent closed after going out in progress: Rows - Resent cases
+	Episodes   int
+}
+
+// Delivery is the logbook files that reached the system on one day.
+type Delivery struct {
+	Date    time.Time
+	Files   []string
+	Formats []string // of each file: FormatCSV, FormatSemicolon or FormatCP1258
 }
 
 // Header is the header row of a logbook file: the official labels.
@@ -29,6 +40,11 @@ var Header = []string{"STT", "Mã vụ việc", "Ngày, tháng, năm nhận vụ
 	"Quận/Huyện", "Xã/Phường", "Thôn/Tổ dân phố", "Tổ hòa giải", "Họ tên, tuổi, địa chỉ của các bên",
 	"Nội dung chủ yếu của vụ, việc", "Loại vụ việc", "Kết quả hòa giải", "Nguy cơ bạo lực",
 	"Dấu hiệu tội phạm", "Chuyển cơ quan", "Ghi chú"}
+
+// ArrivalsHeader is the header row of arrivals.csv: every simulated case
+// with its current unit, received and arrival dates (YYYY-MM-DD) and the
+// file holding its row, relative to the output folder.
+var ArrivalsHeader = []string{"case_id", "unit_code", "received_date", "arrived_date", "file"}
 
 // TruthHeader is the header row of ground_truth.csv.
 var TruthHeader = []string{"episode_id", "unit_code", "role", "start_week", "peak_week", "end_week"}
@@ -79,6 +95,7 @@ type sim struct {
 	episodes      []*episode
 	decoys        []*decoy
 	records       []*record
+	lateness      []lateness // by unit index
 }
 
 // Run writes the logbooks and ground_truth.csv (and manifest.json) into outDir.
@@ -102,6 +119,7 @@ func Run(g *models.Geography, cfg Config, outDir string) (*Summary, error) {
 		}
 		return a.unit < b.unit
 	})
+	s.drawArrivals(newRand(cfg.Seed, streamArrive))
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
@@ -185,7 +203,9 @@ type manifest struct {
 	To             string         `json:"to"`
 	Scale          float64        `json:"scale"`
 	InvalidRate    float64        `json:"invalid_rate"`
+	Deliveries     int            `json:"deliveries"` // weeks written as weekly deliveries
 	Units          int            `json:"units"`
+	LateUnits      int            `json:"late_units"` // habitually late units
 	Files          []string       `json:"files"`
 	Rows           int            `json:"rows"`
 	Invalid        int            `json:"invalid"`
@@ -198,15 +218,19 @@ type manifest struct {
 	EpisodeCases   int            `json:"episode_cases"`
 	DecoyCases     int            `json:"decoy_cases"`
 	LabelFallbacks int            `json:"label_fallbacks"` // old-period rows written with the current name
+	Pending        int            `json:"pending"`         // cases arriving after To: in deliveries dated after To
+	Resent         int            `json:"resent"`          // rows re-sent closed after going out in progress (updates)
+	// DeliveryFormats counts the delivery files by format (formats.go).
+	DeliveryFormats map[string]int `json:"delivery_formats"`
 }
 
 func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 	sum := &Summary{Episodes: len(s.episodes)}
 	m := manifest{
 		Seed: s.cfg.Seed, From: s.from.Format(dateLayout), To: s.to.Format(dateLayout),
-		Scale: s.cfg.Scale, InvalidRate: s.cfg.InvalidRate, Units: len(s.units),
+		Scale: s.cfg.Scale, InvalidRate: s.cfg.InvalidRate, Deliveries: s.cfg.Deliveries, Units: len(s.units),
 		InvalidByKind: map[string]int{}, CasesByYear: map[string]int{}, CasesByOutcome: map[string]int{},
-		Episodes: len(s.episodes), Decoys: len(s.decoys),
+		Episodes: len(s.episodes), Decoys: len(s.decoys), DeliveryFormats: map[string]int{},
 	}
 	for _, k := range invalidKinds {
 		m.InvalidByKind[k] = 0
@@ -214,56 +238,159 @@ func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 	for _, ep := range s.episodes {
 		m.Spillovers += len(ep.effects) - 1
 	}
+	for _, l := range s.lateness {
+		if l.late {
+			m.LateUnits++
+		}
+	}
+
+	// Rows that arrived by cutoff go into the monthly history files, by
+	// received month; later ones into the file of their delivery, including
+	// deliveries after To (the logbooks still to come, so that the counts
+	// as they eventually are can be known). With no deliveries, every row
+	// is history.
+	cutoff, lastMonth := s.to, s.to
+	if s.cfg.Deliveries > 0 {
+		cutoff = s.to.AddDate(0, 0, -7*s.cfg.Deliveries)
+		lastMonth = cutoff
+	}
+	history := func(c *record) bool { return s.cfg.Deliveries == 0 || !c.arrived.After(cutoff) }
+	var months []time.Time
+	for mon := time.Date(s.from.Year(), s.from.Month(), 1, 0, 0, 0, 0, time.UTC); !mon.After(lastMonth); mon = mon.AddDate(0, 1, 0) {
+		months = append(months, mon)
+	}
+	file := make([]string, len(s.records)) // each record's file, relative to outDir
+	delivered := map[time.Time][][]string{}
+	var cur [][]string // rows of months[mi]
+	mi := 0
+	flush := func() error {
+		name := fmt.Sprintf("logbook_%04d-%02d.csv", months[mi].Year(), int(months[mi].Month()))
+		p := filepath.Join(outDir, name)
+		if err := writeCSV(p, Header, cur); err != nil {
+			return err
+		}
+		sum.Files = append(sum.Files, p)
+		sum.History = append(sum.History, p)
+		m.Files = append(m.Files, name)
+		sum.Rows += len(cur)
+		cur, mi = nil, mi+1
+		return nil
+	}
 
 	lab := newLabeler(g)
 	rl := newRand(s.cfg.Seed, streamLabels)
 	ri := newRand(s.cfg.Seed, streamInvalid)
 	tag := seedTag(s.cfg.Seed)
-	next := 0 // index into s.records
-	for mon := time.Date(s.from.Year(), s.from.Month(), 1, 0, 0, 0, 0, time.UTC); !mon.After(s.to); mon = mon.AddDate(0, 1, 0) {
-		name := fmt.Sprintf("logbook_%04d-%02d.csv", mon.Year(), int(mon.Month()))
-		end := mon.AddDate(0, 1, 0)
-		var rows [][]string
-		for ; next < len(s.records) && s.records[next].received.Before(end); next++ {
-			c := s.records[next]
-			row, bad, labelled := s.row(c, len(rows)+1, fmt.Sprintf("HG-%s-%06d", tag, next+1), lab, rl, ri)
-			if bad != "" {
-				m.Invalid++
-				m.InvalidByKind[bad]++
+	ids := make([]string, len(s.records))
+	for i, c := range s.records {
+		// Labels and damage are drawn for every record in received order,
+		// written or not, so the layout changes no row's content.
+		ids[i] = fmt.Sprintf("HG-%s-%06d", tag, i+1)
+		row, bad, labelled := s.row(c, 0, ids[i], lab, rl, ri)
+		// A case still open on the day its file was sent (the cutoff for
+		// the history) goes out in progress and is re-sent, closed, with
+		// the first delivery after it closed: an update, as in real
+		// re-sent logbooks. Damaged rows are not re-sent.
+		sent := c.arrived
+		if history(c) {
+			sent = cutoff
+		}
+		final := row
+		resend := s.cfg.Deliveries > 0 && bad == "" && !c.closed.IsZero() && c.closed.After(sent)
+		if resend {
+			row = append([]string(nil), row...)
+			row[rowClosed], row[rowOutcome] = "", outcomeLabel[models.OutcomeInProgress]
+		}
+		switch {
+		case history(c):
+			for mi+1 < len(months) && !c.received.Before(months[mi+1]) {
+				if err := flush(); err != nil {
+					return nil, err
+				}
 			}
-			if !labelled {
-				m.LabelFallbacks++
-			}
-			rows = append(rows, row)
-			m.CasesByYear[strconv.Itoa(c.received.Year())]++
-			m.CasesByOutcome[string(c.outcome)]++
-			switch c.kind {
-			case kindEpisode:
-				m.EpisodeCases++
-			case kindDecoy:
-				m.DecoyCases++
+			row[0] = strconv.Itoa(len(cur) + 1)
+			cur = append(cur, row)
+			file[i] = fmt.Sprintf("logbook_%04d-%02d.csv", months[mi].Year(), int(months[mi].Month()))
+		default:
+			row[0] = strconv.Itoa(len(delivered[c.arrived]) + 1)
+			delivered[c.arrived] = append(delivered[c.arrived], row)
+			file[i] = deliveryName(c.arrived)
+			if c.arrived.After(s.to) {
+				m.Pending++
 			}
 		}
-		p := filepath.Join(outDir, name)
-		if err := writeCSV(p, Header, rows); err != nil {
+		if resend {
+			d := nextDelivery(c.closed)
+			final[0] = strconv.Itoa(len(delivered[d]) + 1)
+			delivered[d] = append(delivered[d], final)
+			m.Resent++
+		}
+		if bad != "" {
+			m.Invalid++
+			m.InvalidByKind[bad]++
+		}
+		if !labelled {
+			m.LabelFallbacks++
+		}
+		m.CasesByYear[strconv.Itoa(c.received.Year())]++
+		m.CasesByOutcome[string(c.outcome)]++
+		switch c.kind {
+		case kindEpisode:
+			m.EpisodeCases++
+		case kindDecoy:
+			m.DecoyCases++
+		}
+	}
+	for mi < len(months) {
+		if err := flush(); err != nil {
 			return nil, err
 		}
-		sum.Files = append(sum.Files, p)
-		m.Files = append(m.Files, name)
-		sum.Rows += len(rows)
 	}
-	m.Rows, sum.Invalid = sum.Rows, m.Invalid
+	days := make([]time.Time, 0, len(delivered))
+	for d := range delivered {
+		days = append(days, d)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
+	rf := newRand(s.cfg.Seed, streamFormat)
+	for _, d := range days {
+		name := deliveryName(d)
+		p := filepath.Join(outDir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, fmt.Errorf("simulate: %w", err)
+		}
+		format := drawFormat(rf)
+		if err := writeLogbook(p, format, delivered[d]); err != nil {
+			return nil, err
+		}
+		m.DeliveryFormats[format]++
+		sum.Files = append(sum.Files, p)
+		sum.Deliveries = append(sum.Deliveries, Delivery{Date: d, Files: []string{p}, Formats: []string{format}})
+		m.Files = append(m.Files, name)
+		sum.Rows += len(delivered[d])
+	}
+	m.Rows, sum.Invalid, sum.Pending, sum.Resent = sum.Rows, m.Invalid, m.Pending, m.Resent
+
+	var arr [][]string
+	for i, c := range s.records {
+		arr = append(arr, []string{ids[i], s.units[c.unit].u.Code, c.received.Format(time.DateOnly),
+			c.arrived.Format(time.DateOnly), file[i]})
+	}
+	p := filepath.Join(outDir, "arrivals.csv")
+	if err := writeCSV(p, ArrivalsHeader, arr); err != nil {
+		return nil, err
+	}
+	sum.Files = append(sum.Files, p)
 
 	var truth [][]string
 	for _, t := range s.truth() {
 		truth = append(truth, []string{t.id, t.unit, t.role, weekString(t.start), weekString(t.peak), weekString(t.end)})
 	}
-	p := filepath.Join(outDir, "ground_truth.csv")
+	p = filepath.Join(outDir, "ground_truth.csv")
 	if err := writeCSV(p, TruthHeader, truth); err != nil {
 		return nil, err
 	}
 	sum.Files = append(sum.Files, p)
-	m.Files = append(m.Files, "ground_truth.csv", "manifest.json")
+	m.Files = append(m.Files, "arrivals.csv", "ground_truth.csv", "manifest.json")
 
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -275,6 +402,19 @@ func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 	}
 	sum.Files = append(sum.Files, p)
 	return sum, nil
+}
+
+// Positions of the closing date and the outcome in a logbook row (Header).
+const (
+	rowClosed  = 3
+	rowOutcome = 11
+)
+
+// deliveryName is the file of the delivery of day d, relative to the output
+// folder: deliveries/YYYY-MM-DD/logbook_YYYY-MM-DD.csv.
+func deliveryName(d time.Time) string {
+	day := d.Format(time.DateOnly)
+	return filepath.Join("deliveries", day, "logbook_"+day+".csv")
 }
 
 // row formats case c as logbook row number stt; bad names the kind of damage

@@ -12,6 +12,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/canhbao/canhbao/geo"
 	"github.com/canhbao/canhbao/models"
@@ -62,12 +66,18 @@ func run(t *testing.T, cfg Config) *scenario {
 	if err := json.Unmarshal(b, &sc.manifest); err != nil {
 		t.Fatal(err)
 	}
+	format := map[string]string{}
+	for _, d := range sum.Deliveries {
+		for i, p := range d.Files {
+			format[p] = d.Formats[i]
+		}
+	}
 	for _, p := range sum.Files {
 		base := filepath.Base(p)
 		if !strings.HasPrefix(base, "logbook_") {
 			continue
 		}
-		recs := readCSV(t, p)
+		recs := readLogbook(t, p, format[p])
 		if strings.Join(recs[0], "|") != strings.Join(Header, "|") {
 			t.Fatalf("%s: header %q", base, recs[0])
 		}
@@ -77,6 +87,48 @@ func run(t *testing.T, cfg Config) *scenario {
 	}
 	sc.truth = readCSV(t, filepath.Join(dir, "ground_truth.csv"))
 	return sc
+}
+
+// readLogbook reads a logbook file written in one of the delivery formats
+// ("" for plain CSV) back into UTF-8 records, header first.
+func readLogbook(t *testing.T, p, format string) [][]string {
+	t.Helper()
+	if format == "" || format == FormatCSV {
+		return readCSV(t, p)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	switch format {
+	case FormatSemicolon:
+		if !bytes.HasPrefix(b, []byte("\ufeff")) {
+			t.Fatalf("%s: no byte-order mark", p)
+		}
+		r = csv.NewReader(bytes.NewReader(b[3:]))
+		r.Comma = ';'
+	case FormatCP1258:
+		if utf8.Valid(b) {
+			t.Fatalf("%s: valid UTF-8, want Windows-1258", p)
+		}
+		u, err := charmap.Windows1258.NewDecoder().Bytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, rest, _ := bytes.Cut(norm.NFC.Bytes(u), []byte("\n"))
+		if string(title) != TitleRow {
+			t.Fatalf("%s: title %q", p, title)
+		}
+		r = csv.NewReader(bytes.NewReader(rest))
+	default:
+		t.Fatalf("%s: unknown format %q", p, format)
+	}
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return recs
 }
 
 func readCSV(t *testing.T, p string) [][]string {
@@ -530,6 +582,7 @@ func TestValidate(t *testing.T) {
 		"zero scale":    func(c *Config) { c.Scale = 0 },
 		"invalid rate":  func(c *Config) { c.InvalidRate = -0.1 },
 		"invalid rate2": func(c *Config) { c.InvalidRate = 0.9 },
+		"deliveries":    func(c *Config) { c.Deliveries = -1 },
 	}
 	names := make([]string, 0, len(bad))
 	for n := range bad {

@@ -30,16 +30,24 @@ type Batch struct {
 	Encoding        string    `json:"encoding,omitempty"` // text formats: the encoding read
 	StartedAt       time.Time `json:"started_at"`
 	FinishedAt      time.Time `json:"finished_at"`
+	// Arrived is the day the file reached the system (UTC date; zero means
+	// the day of the ingest). A case's reporting delay is the arrival of the
+	// batch that first loaded it minus its received date.
+	Arrived time.Time `json:"arrived"`
+	// Backfill marks a file of past records loaded at once: its delays are
+	// not reporting delays and stay out of the reporting triangle.
+	Backfill bool `json:"backfill"`
 }
 
 // BatchBySHA returns the loaded batch of a file with this content, if any.
 func (w *Warehouse) BatchBySHA(ctx context.Context, sha string) (*Batch, error) {
 	b := &Batch{}
 	err := w.db.QueryRowContext(ctx, `SELECT batch_id, file, sha256, size_bytes, rows_read, loaded, updated,
-		duplicate, quarantined, ignored, started_at, finished_at FROM ingest_batches
+		duplicate, quarantined, ignored, started_at, finished_at,
+		coalesce(arrived_date, CAST(finished_at AS DATE)), coalesce(backfill, false) FROM ingest_batches
 		WHERE sha256 = ? AND status = 'loaded' ORDER BY started_at LIMIT 1`, sha).Scan(
 		&b.BatchID, &b.File, &b.SHA256, &b.SizeBytes, &b.Read, &b.Loaded, &b.Updated, &b.Duplicate,
-		&b.Quarantined, &b.Ignored, &b.StartedAt, &b.FinishedAt)
+		&b.Quarantined, &b.Ignored, &b.StartedAt, &b.FinishedAt, &b.Arrived, &b.Backfill)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/marcboeker/go-duckdb"
@@ -22,6 +23,11 @@ var migrations embed.FS
 type Warehouse struct {
 	db   *sql.DB
 	path string
+	// writeMu serialises the merge of BatchWriters: the cases table has no
+	// key index (migration 008), so a case_key stays unique only because
+	// the existence test and the insert of one batch never interleave
+	// with another's. Other processes are kept out by DuckDB's file lock.
+	writeMu sync.Mutex
 }
 
 // ErrBusy means another process holds the database file.

@@ -19,6 +19,11 @@ func (m *Main) runAnalyze(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Window, "window", cfg.Window, "weeks in the evaluation window ending at --week")
 	fs.IntVar(&cfg.History, "history", cfg.History, "weeks of history before the window used to fit the model")
 	fs.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "false-discovery rate for flags")
+	nowcast := fs.Bool("nowcast", false, "replace the counts of the last --delay-weeks weeks by their nowcast (logbooks still arriving; needs batches with arrival dates)")
+	nco := defaultNowcastOptions()
+	nco.declare(fs)
+	refit := fs.Int("risk-refit-weeks", defaultRiskRefitWeeks,
+		"refit the risk model when the stored one is this many weeks old or older (0: refit every run)")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -32,17 +37,35 @@ func (m *Main) runAnalyze(ctx context.Context, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return &usageError{err.Error()}
 	}
+	if *nowcast {
+		if err := nco.validate(); err != nil {
+			return err
+		}
+		m.nowcast = &nco
+	}
+	if *refit < 0 {
+		return &usageError{fmt.Sprintf("analyze: --risk-refit-weeks %d, want >= 0", *refit)}
+	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	_, err = m.analyze(ctx, w, wk, cfg)
+	_, err = m.analyzeWeek(ctx, w, wk, cfg, *refit)
 	return err
 }
 
-// analyze computes and stores the indicators of week wk.
+// analyze computes and stores the indicators of week wk, refitting the risk
+// model on the default schedule.
 func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.Week, cfg analysis.Config) (*warehouse.Run, error) {
+	return m.analyzeWeek(ctx, w, wk, cfg, defaultRiskRefitWeeks)
+}
+
+// analyzeWeek computes and stores the indicators of week wk; the risk model
+// is refitted when the stored one is refitWeeks weeks old or older (see
+// applyRiskScheduled).
+func (m *Main) analyzeWeek(ctx context.Context, w *warehouse.Warehouse, wk models.Week, cfg analysis.Config,
+	refitWeeks int) (*warehouse.Run, error) {
 	first, last, ok, err := w.CaseRange(ctx)
 	if err != nil {
 		return nil, err
@@ -77,6 +100,12 @@ func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.We
 	for i, u := range wc.Units {
 		p.Population[i] = pop[u]
 	}
+	nowcastNote := ""
+	if m.nowcast != nil {
+		if p, nowcastNote, err = m.nowcastPanel(ctx, w, p); err != nil {
+			return nil, err
+		}
+	}
 	inds, err := analysis.Escalation(p, wk, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -90,13 +119,14 @@ func (m *Main) analyze(ctx context.Context, w *warehouse.Warehouse, wk models.We
 		}
 	}
 	method := "escalation-nb-glm/v1"
-	risk, _, err := applyRisk(ctx, w, first, wk, cfg, inds, prev)
+	risk, err := m.applyRiskScheduled(ctx, w, first, wk, cfg, refitWeeks, inds, prev)
 	if err != nil {
 		return nil, err
 	}
 	if risk {
 		method = "escalation-nb-glm/v1+risk-logit/v1"
 	}
+	method += nowcastNote
 	now := m.Now().UTC()
 	settings, _ := json.Marshal(cfg)
 	run := warehouse.Run{RunID: fmt.Sprintf("run-%s-%s", wk, now.Format("20060102T150405.000Z")),

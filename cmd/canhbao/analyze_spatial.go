@@ -112,11 +112,19 @@ func (m *Main) analyzeSpatial(ctx context.Context, w *warehouse.Warehouse, run *
 				res[i].MoranI, res[i].MoranP, res[i].MoranQ, res[i].Quadrant = lm.I[i], lm.P[i], q[i], lm.Quadrant[i]
 			}
 		}
-		// Emerging hot spots over past windows, oldest first.
+		// Emerging hot spots over past windows, oldest first. The windows
+		// are fitted in parallel (Escalation only reads the panel), then
+		// taken in order.
+		past := make([][]models.Indicator, spatialPeriods)
+		pastErr := make([]error, spatialPeriods)
+		parallelFor(spatialPeriods-1, func(i int) {
+			k := i + 1
+			past[k], pastErr[k] = analysis.Escalation(p, wk.Add(-k*cfg.Window), cfg)
+		})
 		var periods [][]float64
 		for k := spatialPeriods - 1; k >= 1; k-- {
 			at := wk.Add(-k * cfg.Window)
-			pi, err := analysis.Escalation(p, at, cfg)
+			pi, err := past[k], pastErr[k]
 			if err != nil {
 				if len(periods) > 0 {
 					warn("window ending %s: %v", at, err)

@@ -118,7 +118,7 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 		"calibration_weeks": bc.Risk.CalibWeeks, "min_train_weeks": bc.Risk.MinTrain, "lambdas": bc.Risk.Lambdas,
 		"budgets": bc.Budgets, "thresholds": bc.Thresholds, "sparse_rate": bc.SparseRate, "tail_weeks": bc.Tail, "truth": filepath.Base(*truth),
 		"train_on": trainOn, "features": len(feats.Cols), "elevated": bc.Risk.Elevated, "high": bc.Risk.High,
-		"watch": bc.Risk.Watch}
+		"watch": bc.Risk.Watch, "penalty_choice": bc.Risk.Select, "alerts": bc.Risk.Alerts}
 	if *truth == "" {
 		settings["truth"] = ""
 	}
@@ -236,6 +236,7 @@ type btMethod struct {
 	ThrFA2      *btPoint            `json:"at_2_false_alarms_threshold,omitempty"`
 	ThrFA1      *btPoint            `json:"at_1_false_alarm_threshold,omitempty"`
 	ThrCurve    []*btPoint          `json:"threshold_curve,omitempty"`
+	AtAlarms    *btPoint            `json:"at_alarms,omitempty"` // a detector's own alarm rule (noufaily)
 	Calibration []analysis.CalibBin `json:"calibration"`
 }
 
@@ -251,6 +252,9 @@ type btOut struct {
 	Refits      int        `json:"refits"`
 	Budget      int        `json:"budget"`
 	Lambdas     []float64  `json:"lambdas"`
+	AlertRules  int        `json:"alert_rules"`
+	Fallbacks   int        `json:"platt_fallbacks"`
+	Notes       []string   `json:"notes,omitempty"`
 	Methods     []btMethod `json:"methods"`
 }
 
@@ -264,14 +268,14 @@ func backtestOutput(res *analysis.BacktestResult, from, to models.Week, truth bo
 	}
 	out := btOut{From: from.String(), To: to.String(), Target: targetName(truth), Weeks: res.Weeks, Units: res.Units,
 		SparseUnits: res.SparseUnits, Rows: res.Rows, Positives: res.Positives, Refits: res.Refits,
-		Budget: res.Budget, Lambdas: res.Lambdas}
+		Budget: res.Budget, Lambdas: res.Lambdas, AlertRules: res.Alerts, Fallbacks: res.Fallbacks, Notes: res.Notes}
 	for _, r := range res.Methods {
 		mm := btMethod{Name: r.Name, AUROC: jsonNum(r.AUROC), AUPR: jsonNum(r.AUPR), Brier: r.Brier, BSS: jsonNum(r.BSS),
 			Reliability: r.Reliability, Resolution: r.Resolution, Uncertainty: r.Uncertainty,
 			PAI: jsonNum(r.PAI), PEI: jsonNum(r.PEI), Detected: r.Detected, Total: r.Total, Lead: jsonNum(r.MedianLead),
 			FA: r.FalseAlarms, SAUROC: jsonNum(r.SparseAUROC), SAUPR: jsonNum(r.SparseAUPR),
 			AtFA2: conv(r.AtFA2), AtFA1: conv(r.AtFA1), ThrFA2: conv(r.ThrFA2), ThrFA1: conv(r.ThrFA1),
-			Calibration: r.Calibration}
+			AtAlarms: conv(r.AtAlarms), Calibration: r.Calibration}
 		for i := range r.Curve {
 			mm.Curve = append(mm.Curve, conv(&r.Curve[i]))
 		}
@@ -363,6 +367,15 @@ func writeBacktestText(m *Main, res *analysis.BacktestResult, from, to models.We
 			f(a.MedianLead), a.FalseAlarms, a.SparseDetected, a.SparseTotal, b.Threshold, b.Detected, b.Total, b.FalseAlarms)
 	}
 	tw.Flush()
+	for _, r := range res.Methods {
+		if a := r.AtAlarms; a != nil {
+			fmt.Fprintf(m.Stdout, "\n%s alarms alone: %d/%d core episodes before the peak, lead %s, %.2f false-alarm units/week, sparse %d/%d\n",
+				r.Name, a.Detected, a.Total, f(a.MedianLead), a.FalseAlarms, a.SparseDetected, a.SparseTotal)
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(m.Stdout, "note: "+n)
+	}
 	if len(res.Methods) > 0 {
 		fmt.Fprintln(m.Stdout, "\ncalibration of the model (bin: n, mean forecast, observed rate):")
 		var parts []string
@@ -376,6 +389,10 @@ func writeBacktestText(m *Main, res *analysis.BacktestResult, from, to models.We
 // riskMinWeeks is the fewest weeks of cases before the analysed week for
 // analyze to run the risk model; with less history the Escalation tiers stand.
 const riskMinWeeks = 104
+
+// riskShortCalibWeeks is the calibration block analyze falls back to when
+// the history is too short for the default one.
+const riskShortCalibWeeks = 26
 
 // riskFeatureWeeks caps the feature weeks analyze fits the model on (training
 // plus calibration blocks and the horizon), which keeps a weekly run to a few
@@ -410,6 +427,11 @@ func applyRisk(ctx context.Context, w *warehouse.Warehouse, first, wk models.Wee
 		return false, nil, fmt.Errorf("analyze: risk features: %w", err)
 	}
 	col := feats.First + len(feats.X) - 1 // the column of wk
+	if col-rc.Horizon-feats.First+1 < analysis.MinRiskWeeks(rc) {
+		// A young warehouse: a 26-week calibration block (measured
+		// slightly worse than 52 weeks, docs/risk.md) rather than no model.
+		rc.CalibWeeks = min(rc.CalibWeeks, riskShortCalibWeeks)
+	}
 	if col-rc.Horizon-feats.First+1 < analysis.MinRiskWeeks(rc) {
 		return false, nil, nil
 	}

@@ -45,6 +45,9 @@ type AnalysisConfig struct {
 	ElevatedP   float64 `toml:"elevated_p"`
 	WatchP      float64 `toml:"watch_p"`
 	AlarmBudget int     `toml:"alarm_budget"`
+	// RiskRefitWeeks: the risk model is refitted when the stored one is this
+	// many weeks old (0: every run); see applyRiskScheduled.
+	RiskRefitWeeks int `toml:"risk_refit_weeks"`
 }
 
 // QualityConfig holds the data-quality thresholds; crossing one makes the
@@ -72,7 +75,8 @@ func DefaultConfig() Config {
 		Paths: PathsConfig{DB: "canhbao.duckdb", Inbox: "inbox", Archive: "archive", Rejected: "rejected",
 			Reports: "reports"},
 		Analysis: AnalysisConfig{Window: a.Window, History: a.History, Guard: a.Guard, Alpha: a.Alpha,
-			MinExpected: a.MinExpected, ElevatedP: a.ElevatedP, WatchP: a.WatchP, AlarmBudget: a.Budget},
+			MinExpected: a.MinExpected, ElevatedP: a.ElevatedP, WatchP: a.WatchP, AlarmBudget: a.Budget,
+			RiskRefitWeeks: defaultRiskRefitWeeks},
 		Quality: QualityConfig{MaxQuarantineShare: 0.05, SilentUnitsWeeks: 8, MaxSilentUnits: 12},
 		Report:  ReportConfig{Language: "vi"},
 		Log:     LogConfig{Format: "text"},
@@ -106,6 +110,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Detector().Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Analysis.RiskRefitWeeks < 0 {
+		errs = append(errs, fmt.Errorf("analysis.risk_refit_weeks %d, want >= 0", c.Analysis.RiskRefitWeeks))
 	}
 	q := c.Quality
 	if !(q.MaxQuarantineShare >= 0 && q.MaxQuarantineShare <= 1) {
@@ -204,6 +211,7 @@ min_expected = 0.5     # floor on the expected cases of the excess test
 elevated_p   = 0.01    # combined p-value of the "elevated" tier
 watch_p      = 0.05    # combined p-value of the "watch" tier (not flagged)
 alarm_budget = 10      # at most this many units flagged a week, highest scores first
+risk_refit_weeks = 4   # refit the risk model when the stored one is this many weeks old (0 = every run)
 
 [quality]
 # Crossing a threshold fails the run (exit code 5); the report is still published, with WARNING.txt.

@@ -16,7 +16,7 @@ import (
 )
 
 // runIngest handles "ingest [--db F] [--json] [--format F] [--encoding E]
-// [--delimiter D] [--mapping M] FILE...".
+// [--delimiter D] [--mapping M] [--arrived D] [--backfill] FILE...".
 func (m *Main) runIngest(ctx context.Context, args []string) error {
 	fs := m.newFlags("ingest")
 	db := dbFlag(fs)
@@ -26,11 +26,16 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	encoding := fs.String("encoding", "auto", "text encoding of CSV files: "+strings.Join(ingest.Encodings, ", "))
 	delim := fs.String("delimiter", "", `CSV delimiter: "," ";" or "tab" (default: detect)`)
 	mapping := fs.String("mapping", "", "TOML mapping file for sources other than logbooks (see docs/ingest.md)")
+	af := declareArrivalFlags(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return &usageError{"ingest: no files given"}
+	}
+	arr, err := af.resolve(m.Now())
+	if err != nil {
+		return err
 	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
@@ -47,6 +52,7 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	ing.arrival = arr
 	ing.read = ingest.ReadOptions{Format: ingest.Format(strings.ToLower(*format)), Encoding: *encoding}
 	switch *delim {
 	case "":
@@ -82,11 +88,14 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 			}
 		} else {
 			note := ""
-			if b.AlreadyIngested {
-				note = " (file already ingested)"
+			if b.Backfill {
+				note = " (backfill)"
 			}
-			fmt.Fprintf(m.Stdout, "ingest: %s: read %d, loaded %d, updated %d, duplicate %d, quarantined %d, ignored %d%s\n",
-				b.File, b.Read, b.Loaded, b.Updated, b.Duplicate, b.Quarantined, b.Ignored, note)
+			if b.AlreadyIngested {
+				note += " (file already ingested)"
+			}
+			fmt.Fprintf(m.Stdout, "ingest: %s: arrived %s, read %d, loaded %d, updated %d, duplicate %d, quarantined %d, ignored %d%s\n",
+				b.File, b.Arrived.Format("02/01/2006"), b.Read, b.Loaded, b.Updated, b.Duplicate, b.Quarantined, b.Ignored, note)
 		}
 	}
 	return rejected
@@ -111,7 +120,8 @@ type ingester struct {
 	m        *Main
 	read     ingest.ReadOptions
 	mapping  *ingest.Mapping
-	progress bool // draw a progress bar on stderr
+	progress bool    // draw a progress bar on stderr
+	arrival  arrival // when the files arrived, and whether they are a backfill
 }
 
 func (m *Main) newIngester(ctx context.Context, w *warehouse.Warehouse, dbPath, keyFile string) (*ingester, error) {
@@ -144,28 +154,44 @@ func (m *Main) hashKey(dbPath, keyFile string) ([]byte, error) {
 }
 
 // file ingests one file in one transaction, or recognises it as already
-// ingested. The file is streamed: its SHA-256 in a first pass, then its
-// rows through the parser into the batch writer's staging tables.
+// ingested. The file is streamed: its rows through the parser into the
+// batch writer's staging tables, its SHA-256 taken in the same read (CSV)
+// or, when a loaded file had the same size or the format is read at
+// random, in a pass before (see shaFirst).
 func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, error) {
-	sha, size, err := fileSHA256(path)
-	if err != nil {
-		return nil, &inputError{path, err}
-	}
-	if prev, err := in.w.BatchBySHA(ctx, sha); err != nil {
-		return nil, err
-	} else if prev != nil {
-		return &warehouse.Batch{BatchID: prev.BatchID, File: path, SHA256: sha, SizeBytes: size,
-			Read: prev.Read, Duplicate: prev.Read - prev.Ignored, Ignored: prev.Ignored, AlreadyIngested: true,
-			StartedAt: in.m.Now().UTC(), FinishedAt: in.m.Now().UTC()}, nil
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &inputError{path, err}
 	}
 	defer f.Close()
-	rd, err := ingest.NewReader(path, f, in.read)
+	sha, size, err := in.shaFirst(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if sha != "" {
+		prev, err := in.w.BatchBySHA(ctx, sha)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			return &warehouse.Batch{BatchID: prev.BatchID, File: path, SHA256: sha, SizeBytes: size,
+				Read: prev.Read, Duplicate: prev.Read - prev.Ignored, Ignored: prev.Ignored, AlreadyIngested: true,
+				StartedAt: in.m.Now().UTC(), FinishedAt: in.m.Now().UTC(), Arrived: prev.Arrived, Backfill: prev.Backfill}, nil
+		}
+	}
+	hash := sha256.New()
+	var tee io.Writer = hash
+	if sha != "" {
+		tee = io.Discard
+	}
+	rd, streamed, err := ingest.NewHashingReader(path, f, in.read, tee)
 	if err != nil {
 		return nil, &inputError{path, err}
+	}
+	if sha == "" && !streamed {
+		if sha, _, err = fileSHA256(path); err != nil {
+			return nil, &inputError{path, err}
+		}
 	}
 	if c, ok := rd.(io.Closer); ok {
 		defer c.Close()
@@ -181,7 +207,8 @@ func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, er
 	}
 	defer bw.Close()
 	bar := newProgressBar(in.m.Stderr, path, f, size, in.progress)
-	var werr error // a warehouse failure, as opposed to bad input
+	var received warehouse.ReceivedDates // for the automatic backfill rule
+	var werr error                       // a warehouse failure, as opposed to bad input
 	st, err := ingest.Parse(path, rd, in.opt, func(r ingest.Record) error {
 		bar.tick()
 		if r.Err != nil {
@@ -193,6 +220,7 @@ func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, er
 			werr = bw.AddRowError(r.Err, string(cells))
 			return werr
 		}
+		received.Add(r.Case.ReceivedDate)
 		werr = bw.AddCase(r.Case)
 		return werr
 	})
@@ -206,7 +234,15 @@ func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, er
 	if err != nil {
 		return nil, &inputError{path, err}
 	}
+	if sha == "" { // hashed while parsed: add what the reader left unread
+		if _, err := io.Copy(hash, f); err != nil {
+			return nil, &inputError{path, err}
+		}
+		b.SHA256 = hex.EncodeToString(hash.Sum(nil))
+	}
 	b.Read, b.Ignored = st.Read, st.Ignored
+	b.Arrived = in.arrival.date(in.m.Now())
+	b.Backfill = in.arrival.isBackfill(&received, b.Arrived)
 	if err := bw.Commit(); err != nil {
 		return nil, err
 	}

@@ -60,6 +60,9 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Now            func() time.Time
 	Getenv         func(string) string
+	// nowcast, when set (analyze --nowcast), makes analyze replace the last
+	// weeks' counts by their nowcast before the detectors see them.
+	nowcast *nowcastOptions
 }
 
 // NewMain returns a Main on the process's standard streams and clock.
@@ -70,21 +73,23 @@ func NewMain() *Main {
 const usage = `canhbao: early warning for grassroots dispute mediation
 
 Usage:
-  canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
+  canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N]
   canhbao units load [--db FILE] DIR
-  canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR]
+  canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N]
   canhbao synthgeo --out DIR [--units N] [--provinces P] [--seed S] [--logbook-rows N]
-  canhbao ingest   [--db FILE] [--json] [--format F] [--encoding E] [--delimiter D] [--mapping M] FILE...
+  canhbao ingest   [--db FILE] [--json] [--format F] [--encoding E] [--delimiter D] [--mapping M] [--arrived DATE] [--backfill] FILE...
   canhbao quarantine export [--db FILE] --out FILE.csv|FILE.xlsx [--batch ID]
-  canhbao analyze  [--db FILE] [--week YYYY-Www]
+  canhbao analyze  [--db FILE] [--week YYYY-Www] [--risk-refit-weeks N]
   canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en] [--audience internal|public]
   canhbao detect   --method NAME [method options] --in SERIES.csv --out RESULT.csv
   canhbao scorecard [--db FILE] --period 2026-H1|2026|2026-Q3 --out DIR [--lang vi|en] [--as-of DATE]
   canhbao backtest [--db FILE] [--from YYYY-Www] [--to YYYY-Www] [--truth FILE.csv] [--budget K] [--json]
-  canhbao run      [--config FILE] [--week YYYY-Www] [--log-format text|json]
+  canhbao run      [--config FILE] [--week YYYY-Www] [--log-format text|json] [--arrived DATE] [--backfill]
   canhbao status   [--config FILE] [--runs N]
   canhbao config   init|check [--config FILE]
   canhbao hotspots --values V.csv --edges E.csv [--periods] --out H.csv [--permutations N] [--seed N] [--alpha A]
+  canhbao nowcast  [--db FILE] [--week YYYY-Www] [--as-of DATE] [--delay-weeks D] [--json]
+  canhbao nowcast-eval [--db FILE] [--from YYYY-Www] [--to YYYY-Www] [--delay-weeks D] [--truth FILE.csv] [--json]
 
 Run "canhbao COMMAND -h" for the flags of a command. Dates are dd/mm/yyyy or yyyy-mm-dd.
 `
@@ -126,6 +131,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runConfig(ctx, args[1:])
 	case "hotspots":
 		return m.runHotspots(ctx, args[1:])
+	case "nowcast":
+		return m.runNowcast(ctx, args[1:])
+	case "nowcast-eval":
+		return m.runNowcastEval(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

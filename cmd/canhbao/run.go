@@ -26,13 +26,14 @@ import (
 	"github.com/canhbao/canhbao/warehouse"
 )
 
-// runRun handles "run [--config F] [--week W] [--log-format text|json]":
-// the weekly batch. See docs/operations.md.
+// runRun handles "run [--config F] [--week W] [--log-format text|json]
+// [--arrived D] [--backfill]": the weekly batch. See docs/operations.md.
 func (m *Main) runRun(ctx context.Context, args []string) error {
 	fs := m.newFlags("run")
 	cfgPath := fs.String("config", "canhbao.toml", "configuration file (write one with `canhbao config init`)")
 	week := fs.String("week", "", "ISO week to report, YYYY-Www (default: the last complete week in Asia/Ho_Chi_Minh)")
 	logFormat := fs.String("log-format", "", "text or json (default: log.format of the configuration)")
+	af := declareArrivalFlags(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -40,6 +41,10 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 		return &usageError{"run: unexpected arguments " + strings.Join(fs.Args(), " ")}
 	}
 	cfg, err := m.loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	arr, err := af.resolve(m.Now())
 	if err != nil {
 		return err
 	}
@@ -56,7 +61,7 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	if !ok {
 		wk = models.LastCompleteWeek(m.Now(), hoChiMinh)
 	}
-	return m.batch(ctx, cfg, wk, newLogger(m.Stderr, cfg.Log.Format))
+	return m.batch(ctx, cfg, wk, arr, newLogger(m.Stderr, cfg.Log.Format))
 }
 
 func newLogger(w io.Writer, format string) *slog.Logger {
@@ -122,7 +127,7 @@ func (t *stageTimer) json() string {
 
 // batch is the weekly run: lock -> warehouse -> geography -> inbox ->
 // analyze -> quality -> report -> publish -> run record.
-func (m *Main) batch(ctx context.Context, cfg Config, wk models.Week, log *slog.Logger) (err error) {
+func (m *Main) batch(ctx context.Context, cfg Config, wk models.Week, arr arrival, log *slog.Logger) (err error) {
 	start := m.Now().UTC()
 	runID := fmt.Sprintf("r-%s-%d", start.Format("20060102T150405.000Z"), os.Getpid())
 	log = log.With("run", runID, "week", wk.String())
@@ -192,14 +197,14 @@ func (m *Main) batch(ctx context.Context, cfg Config, wk models.Week, log *slog.
 	}
 	var rejected error
 	if err := timer.time("ingest", func() error {
-		rejected, err = m.ingestInbox(ctx, w, cfg, &counts, log)
+		rejected, err = m.ingestInbox(ctx, w, cfg, arr, &counts, log)
 		return err
 	}); err != nil {
 		return err
 	}
 	var run *warehouse.Run
 	if err := timer.time("analyze", func() error {
-		run, err = stage.analyze(ctx, w, wk, cfg.Detector())
+		run, err = stage.analyzeWeek(ctx, w, wk, cfg.Detector(), cfg.Analysis.RiskRefitWeeks)
 		return err
 	}); err != nil {
 		return fmt.Errorf("analyze: %w", err)
@@ -342,8 +347,9 @@ func inboxFiles(dir string) ([]string, error) {
 // transaction; it is moved to the archive after its commit, so a file found
 // in the inbox after a crash is either not ingested or recognised by its
 // SHA-256. Files rejected as a whole go to rejected/ with a reason; they are
-// returned as an *inputError and the other files are processed.
-func (m *Main) ingestInbox(ctx context.Context, w *warehouse.Warehouse, cfg Config, c *runCounts, log *slog.Logger) (error, error) {
+// returned as an *inputError and the other files are processed. The files
+// arrived on the run's date unless arr says otherwise (--arrived).
+func (m *Main) ingestInbox(ctx context.Context, w *warehouse.Warehouse, cfg Config, arr arrival, c *runCounts, log *slog.Logger) (error, error) {
 	names, err := inboxFiles(cfg.Paths.Inbox)
 	if err != nil {
 		return nil, err
@@ -356,6 +362,7 @@ func (m *Main) ingestInbox(ctx context.Context, w *warehouse.Warehouse, cfg Conf
 	if err != nil {
 		return nil, err
 	}
+	ing.arrival = arr
 	var rejected []error
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
@@ -393,6 +400,7 @@ func (m *Main) ingestInbox(ctx context.Context, w *warehouse.Warehouse, cfg Conf
 			return nil, err
 		}
 		log.Info("file ingested", "file", name, "batch", b.BatchID, "already_ingested", b.AlreadyIngested,
+			"arrived", b.Arrived.Format(time.DateOnly), "backfill", b.Backfill,
 			"read", b.Read, "loaded", b.Loaded, "updated", b.Updated, "duplicate", b.Duplicate,
 			"quarantined", b.Quarantined, "ignored", b.Ignored, "archived", dst)
 	}

@@ -16,26 +16,29 @@ type simFlags struct {
 	from, to string
 	scale    float64
 	geoDir   string
+	weeks    int // last weeks written as weekly deliveries (simulate.Config.Deliveries)
 }
 
 func (m *Main) declareSimFlags(fs interface {
 	Uint64Var(*uint64, string, uint64, string)
 	StringVar(*string, string, string, string)
 	Float64Var(*float64, string, float64, string)
-}) *simFlags {
+	IntVar(*int, string, int, string)
+}, deliveries int) *simFlags {
 	sf := &simFlags{}
 	fs.Uint64Var(&sf.seed, "seed", 1, "random seed (same seed, same files)")
 	fs.StringVar(&sf.from, "from", "", "first day (dd/mm/yyyy); default 1 January four years before --to")
 	fs.StringVar(&sf.to, "to", "", "last day (dd/mm/yyyy); default the Sunday ending the last complete ISO week")
 	fs.Float64Var(&sf.scale, "scale", 1, "volume multiplier: 1 is about 5,000 cases in the first year")
 	fs.StringVar(&sf.geoDir, "geo", "", "geography folder (default $CANHBAO_GEO or ../shared/data/hanoi)")
+	fs.IntVar(&sf.weeks, "deliveries", deliveries, "last weeks written as weekly deliveries (deliveries/YYYY-MM-DD/), older rows as monthly history files, rows arriving after --to in deliveries dated after it; 0: every row in the monthly files")
 	return sf
 }
 
 // config turns the flags into a simulator configuration.
 func (m *Main) simConfig(sf *simFlags) (simulate.Config, string, error) {
 	cfg := simulate.DefaultConfig()
-	cfg.Seed, cfg.Scale = sf.seed, sf.scale
+	cfg.Seed, cfg.Scale, cfg.Deliveries = sf.seed, sf.scale, sf.weeks
 	var err error
 	if sf.to != "" {
 		if cfg.To, err = parseDate(sf.to); err != nil {
@@ -65,7 +68,7 @@ func (m *Main) simConfig(sf *simFlags) (simulate.Config, string, error) {
 func (m *Main) runSimulate(ctx context.Context, args []string) error {
 	fs := m.newFlags("simulate")
 	out := fs.String("out", "", "folder to write the logbooks and ground_truth.csv into (required)")
-	sf := m.declareSimFlags(fs)
+	sf := m.declareSimFlags(fs, 0)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -92,5 +95,9 @@ func (m *Main) simulate(sf *simFlags, out string) (*simulate.Summary, error) {
 	fmt.Fprintf(m.Stdout, "simulate: %d rows (%d deliberately invalid) in %d files, %d episodes, %s..%s, seed %d -> %s\n",
 		sum.Rows, sum.Invalid, len(sum.Files), sum.Episodes, cfg.From.Format("02/01/2006"),
 		cfg.To.Format("02/01/2006"), cfg.Seed, out)
+	if cfg.Deliveries > 0 {
+		fmt.Fprintf(m.Stdout, "simulate: %d monthly history files, %d weekly deliveries; %d cases arrive after %s\n",
+			len(sum.History), len(sum.Deliveries), sum.Pending, cfg.To.Format("02/01/2006"))
+	}
 	return sum, nil
 }
