@@ -185,6 +185,33 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 	for i, c := range cols {
 		idx[c.Name] = i
 	}
+	// Column indexes are looked up once here, not per unit and week (at
+	// national scale the per-cell fmt.Sprintf and map lookups cost seconds).
+	iExP, iExLR, iScore := make([]int, len(featureWindows)), make([]int, len(featureWindows)), make([]int, len(featureWindows))
+	for wi, w := range featureWindows {
+		iExP[wi], iExLR[wi], iScore[wi] = idx[fmt.Sprintf("excess_p_%d", w)], idx[fmt.Sprintf("excess_lr_%d", w)], idx[fmt.Sprintf("score_%d", w)]
+	}
+	iSigLR, iSigN := make([]int, len(d.Signals)), make([]int, len(d.Signals))
+	for k, s := range d.Signals {
+		iSigLR[k], iSigN[k] = idx["sig_lr_"+s], idx["sig_n_"+s]
+	}
+	iSevLR, iSevN := make([]int, len(sevWindows)), make([]int, len(sevWindows))
+	for wi, w := range sevWindows {
+		iSevLR[wi], iSevN[wi] = idx[fmt.Sprintf("sev_lr_%d", w)], idx[fmt.Sprintf("sev_n_%d", w)]
+	}
+	iPcusum, iTail := make([]int, len(streams)), make([][]int, len(streams))
+	for si, st := range streams {
+		iPcusum[si] = idx["pcusum_"+st.name]
+		if st.tail {
+			iTail[si] = make([]int, len(tailWindows))
+			for wi, w := range tailWindows {
+				iTail[si][wi] = idx[fmt.Sprintf("tail_%s_%d", st.name, w)]
+			}
+		}
+	}
+	iSeriousLR4, iCases1, iCases4, iTrend4, iTrend8 := idx["serious_lr_4"], idx["cases_1"], idx["cases_4"], idx["trend_4"], idx["trend_8"]
+	iHistory, iBaseRate, iSeasonSin, iSeasonCos := idx["history"], idx["base_rate"], idx["season_sin"], idx["season_cos"]
+	iCusum, iNbCusum, iNbLR4, iNbP4, iNbLR2, iNbSeriousLR4 := idx["cusum_12"], idx["nb_cusum_12"], idx["nb_lr_4"], idx["nb_p_4"], idx["nb_lr_2"], idx["nb_serious_lr_4"]
 
 	// First case of each unit and cumulative sums for fast window totals.
 	firstCase := make([]int, U)
@@ -223,13 +250,16 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 		X := make([][]float64, U)
 		raw := make([][]float64, U)
 		base := make([][]float64, U)
+		// One allocation for the week's three U x nf blocks instead of 3·U
+		// (the rows keep their own capacity so an append cannot spill into
+		// the next row).
+		cells := make([]float64, 3*U*nf)
 		for u := range X {
-			X[u] = make([]float64, nf)
-			raw[u] = make([]float64, nf)
-			base[u] = make([]float64, nf)
+			X[u] = cells[(3*u)*nf : (3*u+1)*nf : (3*u+1)*nf]
+			raw[u] = cells[(3*u+1)*nf : (3*u+2)*nf : (3*u+2)*nf]
+			base[u] = cells[(3*u+2)*nf : (3*u+3)*nf : (3*u+3)*nf]
 		}
-		set := func(u int, name string, x, r, b float64) {
-			i := idx[name]
+		set := func(u, i int, x, r, b float64) {
 			X[u][i], raw[u][i], base[u][i] = x, r, b
 		}
 		asOf := p.Start.Add(t)
@@ -237,7 +267,7 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 		obs := map[int][]float64{}
 		exp := map[int][]float64{}
 		exP := map[int][]float64{}
-		for _, w := range featureWindows {
+		for wi, w := range featureWindows {
 			c := cfg
 			c.Window = w
 			inds, err := Escalation(p, asOf, c)
@@ -251,13 +281,13 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 			for u, in := range inds {
 				ep := math.Min(-math.Log10(math.Max(in.PValue, 1e-300)), pCap)
 				lr := math.Log((in.Observed + 0.5) / (in.Expected + 0.5))
-				set(u, fmt.Sprintf("excess_p_%d", w), ep, in.Observed, in.Expected)
-				set(u, fmt.Sprintf("excess_lr_%d", w), lr, in.Observed, in.Expected)
-				set(u, fmt.Sprintf("score_%d", w), math.Min(in.Score, pCap), in.Observed, in.Expected)
+				set(u, iExP[wi], ep, in.Observed, in.Expected)
+				set(u, iExLR[wi], lr, in.Observed, in.Expected)
+				set(u, iScore[wi], math.Min(in.Score, pCap), in.Observed, in.Expected)
 				obs[w][u], exp[w][u], exP[w][u] = in.Observed, in.Expected, ep
 				if w == 4 {
 					es := in.Expected * in.SeriousBase
-					set(u, "serious_lr_4", math.Log((in.Serious+0.5)/(es+0.5)), in.Serious, es)
+					set(u, iSeriousLR4, math.Log((in.Serious+0.5)/(es+0.5)), in.Serious, es)
 					ind4[4*u], ind4[4*u+1], ind4[4*u+2], ind4[4*u+3] = in.Observed, in.Expected, in.Serious, es
 				}
 			}
@@ -272,22 +302,22 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 			p4 := sum(cum[u], t-7, t-4)
 			l8 := sum(cum[u], t-7, t)
 			p8 := sum(cum[u], t-15, t-8)
-			set(u, "cases_1", math.Log1p(y1), y1, 0)
-			set(u, "cases_4", math.Log1p(l4), l4, 0)
-			set(u, "trend_4", math.Log((l4+0.5)/(p4+0.5)), l4, p4)
-			set(u, "trend_8", math.Log((l8+0.5)/(p8+0.5)), l8, p8)
+			set(u, iCases1, math.Log1p(y1), y1, 0)
+			set(u, iCases4, math.Log1p(l4), l4, 0)
+			set(u, iTrend4, math.Log((l4+0.5)/(p4+0.5)), l4, p4)
+			set(u, iTrend8, math.Log((l8+0.5)/(p8+0.5)), l8, p8)
 			hist := 0.0
 			if firstCase[u] >= 0 && firstCase[u] <= t {
 				hist = float64(min(t-firstCase[u]+1, 156))
 			}
-			set(u, "history", math.Log1p(hist), hist, 0)
+			set(u, iHistory, math.Log1p(hist), hist, 0)
 			rate[u] = sum(cum[u], histFirst, histLast) / nHist
-			set(u, "base_rate", math.Log(0.05+rate[u]), rate[u], 0)
+			set(u, iBaseRate, math.Log(0.05+rate[u]), rate[u], 0)
 			woy := float64(asOf.Num)
-			set(u, "season_sin", math.Sin(2*math.Pi*woy/52.18), woy, 0)
-			set(u, "season_cos", math.Cos(2*math.Pi*woy/52.18), woy, 0)
+			set(u, iSeasonSin, math.Sin(2*math.Pi*woy/52.18), woy, 0)
+			set(u, iSeasonCos, math.Cos(2*math.Pi*woy/52.18), woy, 0)
 		}
-		for k, s := range d.Signals {
+		for k := range d.Signals {
 			var city float64
 			for u := range p.Units {
 				city += sum(sigCum[k][u], histFirst, histLast)
@@ -297,8 +327,8 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				h := sum(sigCum[k][u], histFirst, histLast)
 				r := (h + sigPrior*rc) / (nHist + sigPrior)
 				c := sum(sigCum[k][u], t-recentSpan+1, t)
-				set(u, "sig_lr_"+s, math.Log((c+0.5)/(recentSpan*r+0.5)), c, recentSpan*r)
-				set(u, "sig_n_"+s, math.Log1p(c), c, recentSpan*r)
+				set(u, iSigLR[k], math.Log((c+0.5)/(recentSpan*r+0.5)), c, recentSpan*r)
+				set(u, iSigN[k], math.Log1p(c), c, recentSpan*r)
 			}
 		}
 		// Composite severity: all signals but land summed (every one an
@@ -320,7 +350,7 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 			rc := city / nHist / float64(U)
 			for u := range p.Units {
 				r := (hs[u] + sigPrior*rc) / (nHist + sigPrior)
-				for _, w := range sevWindows {
+				for wi, w := range sevWindows {
 					var c float64
 					for k, s := range d.Signals {
 						if s != "land" {
@@ -328,8 +358,8 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 						}
 					}
 					e := float64(w) * r
-					set(u, fmt.Sprintf("sev_lr_%d", w), math.Log((c+0.5)/(e+0.5)), c, e)
-					set(u, fmt.Sprintf("sev_n_%d", w), math.Log1p(c), c, e)
+					set(u, iSevLR[wi], math.Log((c+0.5)/(e+0.5)), c, e)
+					set(u, iSevN[wi], math.Log1p(c), c, e)
 				}
 			}
 		}
@@ -345,14 +375,14 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				s = math.Max(0, s+p.Counts[u][k]*math.Ln2-e)
 			}
 			cus[u] = s
-			set(u, "cusum_12", s, sum(cum[u], t-cusumSpan+1, t), e*cusumSpan)
+			set(u, iCusum, s, sum(cum[u], t-cusumSpan+1, t), e*cusumSpan)
 		}
 		// Per-stream Poisson CUSUMs and tail probabilities against the unit's
 		// rate before the CUSUM span (see markStreams).
 		hl := t - cusumSpan
 		hf := max(0, hl-cfg.History+1)
 		nh := float64(hl - hf + 1)
-		for _, st := range streams {
+		for si, st := range streams {
 			var city float64
 			for u := range p.Units {
 				city += sum(st.cum[u], hf, hl)
@@ -368,13 +398,13 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				for k := max(t-cusumSpan+1, 0); k <= t; k++ {
 					s = math.Max(0, s+st.v[u][k]*lr-r*(st.rho-1))
 				}
-				set(u, "pcusum_"+st.name, s, sum(st.cum[u], t-cusumSpan+1, t), r*cusumSpan)
+				set(u, iPcusum[si], s, sum(st.cum[u], t-cusumSpan+1, t), r*cusumSpan)
 				if !st.tail {
 					continue
 				}
-				for _, w := range tailWindows {
+				for wi, w := range tailWindows {
 					c := sum(st.cum[u], t-w+1, t)
-					set(u, fmt.Sprintf("tail_%s_%d", st.name, w), poissonTail(c, r*float64(w)), c, r*float64(w))
+					set(u, iTail[si][wi], poissonTail(c, r*float64(w)), c, r*float64(w))
 				}
 			}
 		}
@@ -397,11 +427,11 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 					cmax, omax, emax = cus[v], sum(cum[v], t-cusumSpan+1, t), exp[8][v]/8*cusumSpan
 				}
 			}
-			set(u, "nb_cusum_12", cmax, omax, emax)
-			set(u, "nb_lr_4", math.Log((o4+0.5)/(e4+0.5)), o4, e4)
-			set(u, "nb_p_4", pmax, o4, e4)
-			set(u, "nb_lr_2", math.Log((o2+0.5)/(e2+0.5)), o2, e2)
-			set(u, "nb_serious_lr_4", math.Log((s4+0.5)/(es4+0.5)), s4, es4)
+			set(u, iNbCusum, cmax, omax, emax)
+			set(u, iNbLR4, math.Log((o4+0.5)/(e4+0.5)), o4, e4)
+			set(u, iNbP4, pmax, o4, e4)
+			set(u, iNbLR2, math.Log((o2+0.5)/(e2+0.5)), o2, e2)
+			set(u, iNbSeriousLR4, math.Log((s4+0.5)/(es4+0.5)), s4, es4)
 		}
 		f.X = append(f.X, X)
 		f.Raw = append(f.Raw, raw)

@@ -3,8 +3,12 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/canhbao/canhbao/models"
@@ -205,19 +209,20 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 			m.Scale[k] = 1
 		}
 	}
-	std := func(t0, t1 int, useTrain bool) ([][]float64, []float64) {
-		var X [][]float64
+	// The standardised rows are stored contiguously (row-major), so that
+	// the fit streams through memory instead of chasing one slice per row.
+	std := func(t0, t1 int, useTrain bool) (rowMatrix, []float64) {
+		X := rowMatrix{cols: nf}
 		var Y []float64
 		for t := t0; t <= t1; t++ {
 			for u, x := range f.X[t-f.First] {
 				if useTrain && train[u][t] == TrainSkip {
 					continue
 				}
-				r := make([]float64, nf)
 				for k, j := range use {
-					r[k] = (x[j] - m.Mean[k]) / m.Scale[k]
+					X.data = append(X.data, (x[j]-m.Mean[k])/m.Scale[k])
 				}
-				X = append(X, r)
+				X.rows++
 				yy := 0.0
 				if (useTrain && train[u][t] == TrainPositive) || (!useTrain && y[u][t]) {
 					yy = 1
@@ -240,21 +245,39 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 	for i, v := range Yca {
 		calY[i] = v > 0
 	}
-	best := math.Inf(1)
-	init := make([]float64, nf+1)
-	init[0] = math.Log(trPos / (pos - trPos + 1))
-	z := make([]float64, len(Xca))
-	for _, lam := range cfg.Lambdas {
-		w, err := fitLogistic(Xtr, Ytr, lam, init)
+	// The penalties are fitted from the largest down, each starting from
+	// the previous solution: the optimum is the same (the objective is
+	// strictly convex and each fit runs to the same gradient tolerance), but
+	// a strongly penalised solution is close to the next one, which saves
+	// most of the L-BFGS iterations of a cold start. The choice below still
+	// walks cfg.Lambdas in its own order, so ties resolve as before.
+	order := make([]int, len(cfg.Lambdas))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cfg.Lambdas[order[a]] > cfg.Lambdas[order[b]] })
+	start := make([]float64, nf+1)
+	start[0] = math.Log(trPos / (pos - trPos + 1))
+	fits := make([][]float64, len(cfg.Lambdas))
+	obj := newLogisticObjective(Xtr, Ytr)
+	for _, i := range order {
+		w, err := obj.fit(cfg.Lambdas[i], start)
 		if err != nil {
 			return nil, err
 		}
+		fits[i] = w
+		start = w
+	}
+	best := math.Inf(1)
+	z := make([]float64, Xca.rows)
+	for i, lam := range cfg.Lambdas {
+		w := fits[i]
 		// Smaller is better for both criteria: the log loss, or minus the
 		// average precision of the block's ranking.
 		var crit float64
-		for i, x := range Xca {
-			z[i] = linear(w, x)
-			crit += logLoss(z[i], Yca[i])
+		for r := range z {
+			z[r] = linear(w, Xca.row(r))
+			crit += logLoss(z[r], Yca[r])
 		}
 		if cfg.Select == SelectAUPR {
 			crit = -AveragePrecision(z, calY)
@@ -266,8 +289,8 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 			m.Coef = append(m.Coef[:0], w[1:]...)
 		}
 	}
-	for i, x := range Xca {
-		z[i] = m.Intercept + dot(m.Coef, x)
+	for r := range z {
+		z[r] = m.Intercept + dot(m.Coef, Xca.row(r))
 	}
 	m.PlattA, m.PlattB = plattFit(z, Yca)
 	if !(m.PlattA > 0) {
@@ -363,34 +386,138 @@ func fitAlerts(f *Features, y [][]bool, t0, t1 int, names []string) []AlertRule 
 	return out
 }
 
-// fitLogistic minimises the penalised negative log-likelihood by L-BFGS;
-// w[0] is the intercept (not penalised).
-func fitLogistic(X [][]float64, Y []float64, lambda float64, init []float64) ([]float64, error) {
+// rowMatrix is a dense row-major matrix: row i is data[i*cols : (i+1)*cols].
+type rowMatrix struct {
+	data       []float64
+	rows, cols int
+}
+
+func (m rowMatrix) row(i int) []float64 { return m.data[i*m.cols : (i+1)*m.cols] }
+
+// logisticChunk is the number of rows one worker sums at a time. It is a
+// constant, not derived from the number of cores, so that the partial sums
+// and their reduction order (chunk by chunk) are the same on every machine
+// and in every run: the fitted model depends on the data only.
+const logisticChunk = 2048
+
+// logisticObjective is the penalised negative log-likelihood of the pooled
+// logistic model,
+//
+//	F(w) = Σ_i [log(1+e^{z_i}) − y_i z_i] + λ/2 ‖w[1:]‖², z_i = w[0] + x_i'w[1:],
+//
+// with its gradient, both from one pass over the rows: each row's linear
+// predictor and exponential serve the loss and the gradient alike. The rows
+// are split into fixed chunks summed in parallel, and the chunk sums are
+// added in chunk order, so the result does not depend on scheduling.
+// gonum's L-BFGS asks for Func and Grad at the same point one after the
+// other; the evaluation is cached for that point.
+type logisticObjective struct {
+	x      rowMatrix
+	y      []float64
+	lambda float64
+	part   []float64 // per chunk: loss, then the d+1 gradient sums
+	at     []float64 // the point of the cached evaluation
+	f      float64
+	g      []float64
+	cached bool
+}
+
+func newLogisticObjective(x rowMatrix, y []float64) *logisticObjective {
+	nc := (x.rows + logisticChunk - 1) / logisticChunk
+	return &logisticObjective{x: x, y: y, part: make([]float64, nc*(x.cols+2)),
+		at: make([]float64, x.cols+1), g: make([]float64, x.cols+1)}
+}
+
+// eval computes F and its gradient at w unless they are cached for w.
+func (o *logisticObjective) eval(w []float64) {
+	if o.cached && floats.Equal(w, o.at) {
+		return
+	}
+	stride := o.x.cols + 2
+	nc := len(o.part) / stride
+	workers := min(runtime.GOMAXPROCS(0), nc)
+	if workers <= 1 {
+		for c := 0; c < nc; c++ {
+			o.chunk(w, c, o.part[c*stride:(c+1)*stride])
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for k := 0; k < workers; k++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					c := int(next.Add(1) - 1)
+					if c >= nc {
+						return
+					}
+					o.chunk(w, c, o.part[c*stride:(c+1)*stride])
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	o.f = 0
+	for j := range o.g {
+		o.g[j] = 0
+	}
+	for c := 0; c < nc; c++ {
+		p := o.part[c*stride : (c+1)*stride]
+		o.f += p[0]
+		floats.Add(o.g, p[1:])
+	}
+	for j, b := range w[1:] {
+		o.f += o.lambda / 2 * b * b
+		o.g[j+1] += o.lambda * b
+	}
+	copy(o.at, w)
+	o.cached = true
+}
+
+// chunk sums the loss and the gradient of rows c·logisticChunk .. into out
+// (loss first). The loss and σ(z) use the same expressions as logLoss and
+// sigmoid, sharing one exponential.
+func (o *logisticObjective) chunk(w []float64, c int, out []float64) {
+	for j := range out {
+		out[j] = 0
+	}
+	g := out[1:]
+	b := w[1:]
+	lo, hi := c*logisticChunk, min((c+1)*logisticChunk, o.x.rows)
+	var loss, g0 float64
+	for i := lo; i < hi; i++ {
+		x := o.x.row(i)
+		z := w[0] + floats.Dot(b, x)
+		var l, p float64
+		if z > 0 {
+			e := math.Exp(-z)
+			l, p = z+math.Log1p(e), 1/(1+e)
+		} else {
+			e := math.Exp(z)
+			l, p = math.Log1p(e), e/(1+e)
+		}
+		loss += l - o.y[i]*z
+		r := p - o.y[i]
+		g0 += r
+		floats.AddScaled(g[1:], r, x)
+	}
+	out[0], g[0] = loss, g0
+}
+
+// fit minimises F for the penalty lambda by L-BFGS from init; w[0] is the
+// intercept (not penalised).
+func (o *logisticObjective) fit(lambda float64, init []float64) ([]float64, error) {
+	o.lambda = lambda
+	o.cached = false
 	p := optimize.Problem{
 		Func: func(w []float64) float64 {
-			var f float64
-			for i, x := range X {
-				f += logLoss(linear(w, x), Y[i])
-			}
-			for _, b := range w[1:] {
-				f += lambda / 2 * b * b
-			}
-			return f
+			o.eval(w)
+			return o.f
 		},
 		Grad: func(g, w []float64) {
-			for j := range g {
-				g[j] = 0
-			}
-			for i, x := range X {
-				r := sigmoid(linear(w, x)) - Y[i]
-				g[0] += r
-				for j, v := range x {
-					g[j+1] += r * v
-				}
-			}
-			for j, b := range w[1:] {
-				g[j+1] += lambda * b
-			}
+			o.eval(w)
+			copy(g, o.g)
 		},
 	}
 	res, err := optimize.Minimize(p, init, &optimize.Settings{GradientThreshold: 1e-6, MajorIterations: 500}, &optimize.LBFGS{})

@@ -29,7 +29,8 @@ var modelLocales = map[string]*modelWords{
 		CalibX: "Xác suất dự báo", CalibY: "Tỷ lệ thực tế", Diagonal: "Hiệu chỉnh hoàn hảo",
 		SettingsHeading: "Thiết lập của lượt kiểm định", ColSetting: "Thiết lập", ColValue: "Giá trị",
 		Methods: map[string]string{"risk_model": "Mô hình nguy cơ", "last4_count": "Số vụ 4 tuần gần nhất",
-			"historical_mean": "Trung bình lịch sử", "escalation_score": "Điểm leo thang 4 tuần"},
+			"historical_mean": "Trung bình lịch sử", "escalation_score": "Điểm leo thang 4 tuần",
+			"noufaily": "Chỉ cảnh báo Noufaily"},
 		DetectedFmt: "%d/%d (K = %d)", RunFmt: "Lượt kiểm định %s, dự báo các tuần %s..%s.", TargetLabel: "Mục tiêu",
 	},
 	"en": {
@@ -44,7 +45,8 @@ var modelLocales = map[string]*modelWords{
 		CalibX: "Forecast probability", CalibY: "Observed rate", Diagonal: "Perfect calibration",
 		SettingsHeading: "Backtest settings", ColSetting: "Setting", ColValue: "Value",
 		Methods: map[string]string{"risk_model": "Risk model", "last4_count": "Cases in the last 4 weeks",
-			"historical_mean": "Historical mean", "escalation_score": "4-week escalation score"},
+			"historical_mean": "Historical mean", "escalation_score": "4-week escalation score",
+			"noufaily": "Noufaily alarms alone"},
 		DetectedFmt: "%d/%d (K = %d)", RunFmt: "Backtest of %s, weeks %s..%s predicted.", TargetLabel: "Target",
 	},
 }

@@ -219,7 +219,14 @@ type manifest struct {
 	DecoyCases     int            `json:"decoy_cases"`
 	LabelFallbacks int            `json:"label_fallbacks"` // old-period rows written with the current name
 	Pending        int            `json:"pending"`         // cases arriving after To: in deliveries dated after To
-	Resent         int            `json:"resent"`          // rows re-sent closed after going out in progress (updates)
+	// The rows of the deliveries dated after To, so that a warehouse
+	// loaded only with what had arrived by To can be reconciled with this
+	// manifest: pending_rows = pending + pending_resent; of them
+	// pending_invalid are damaged (damaged rows are never re-sent).
+	PendingRows    int `json:"pending_rows"`
+	PendingInvalid int `json:"pending_invalid"`
+	PendingResent  int `json:"pending_resent"` // re-sent closed rows delivered after To (updates still to come)
+	Resent         int `json:"resent"`         // rows re-sent closed after going out in progress (updates)
 	// DeliveryFormats counts the delivery files by format (formats.go).
 	DeliveryFormats map[string]int `json:"delivery_formats"`
 }
@@ -317,6 +324,9 @@ func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 			file[i] = deliveryName(c.arrived)
 			if c.arrived.After(s.to) {
 				m.Pending++
+				if bad != "" {
+					m.PendingInvalid++
+				}
 			}
 		}
 		if resend {
@@ -324,6 +334,9 @@ func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 			final[0] = strconv.Itoa(len(delivered[d]) + 1)
 			delivered[d] = append(delivered[d], final)
 			m.Resent++
+			if d.After(s.to) {
+				m.PendingResent++
+			}
 		}
 		if bad != "" {
 			m.Invalid++
@@ -369,6 +382,7 @@ func (s *sim) write(g *models.Geography, outDir string) (*Summary, error) {
 		sum.Rows += len(delivered[d])
 	}
 	m.Rows, sum.Invalid, sum.Pending, sum.Resent = sum.Rows, m.Invalid, m.Pending, m.Resent
+	m.PendingRows = m.Pending + m.PendingResent
 
 	var arr [][]string
 	for i, c := range s.records {

@@ -52,8 +52,6 @@ type BatchWriter struct {
 	inflight []models.Case // the chunk being appended
 	spare    []models.Case // a drained chunk's buffer, reused
 	err      error         // the first staging failure, returned from then on
-
-	committed bool // COMMIT done; otherwise Close rolls the batch's transaction back
 }
 
 type badRow struct {
@@ -68,39 +66,23 @@ func (w *Warehouse) BeginBatch(ctx context.Context, b *Batch) (*BatchWriter, err
 	if b.BatchID == "" && b.SHA256 != "" {
 		b.BatchID = batchID(b)
 	}
-	// One batch at a time from here to Close: the merge's existence test
-	// reads the snapshot of the transaction begun here, and cases has no
-	// key index to refuse a key that another batch committed meanwhile.
-	w.writeMu.Lock()
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
-		w.writeMu.Unlock()
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
 	bw := &BatchWriter{w: w, ctx: ctx, conn: conn, b: b}
 	for _, q := range []string{
-		`BEGIN TRANSACTION`,
-		`CREATE OR REPLACE TABLE ` + stageTable + ` AS SELECT ` + caseColumns + `, 0::BIGINT AS ord FROM cases LIMIT 0`,
+		`CREATE OR REPLACE TEMP TABLE stage_cases AS SELECT ` + caseColumns + `, 0::BIGINT AS ord FROM cases LIMIT 0`,
 		`CREATE OR REPLACE TEMP TABLE stage_bad (ord BIGINT, file VARCHAR, row_num INTEGER, field VARCHAR,
 			reason VARCHAR, raw VARCHAR, cells VARCHAR)`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			bw.Close()
+			conn.Close()
 			return nil, fmt.Errorf("warehouse: staging: %w", err)
 		}
 	}
 	return bw, nil
 }
-
-// stageTable holds the staged cases of the batch being written. It is a
-// table of the database, created and dropped inside the batch's
-// transaction, so no other connection ever sees it and a killed process
-// leaves nothing of it. Not a TEMP table: DuckDB keeps those uncompressed
-// and, past the memory limit, spills them to its temp directory (1.6 GB
-// written and read back for 5M rows); rows appended to a table in a
-// transaction are written compressed, a row group at a time, to the
-// database file instead.
-const stageTable = `main.ingest_stage_cases`
 
 // BatchSizeSeen reports whether a loaded batch had a file of this many
 // bytes. A file of a size never seen cannot be one already ingested, so
@@ -305,7 +287,7 @@ func (bw *BatchWriter) appendCases(dc driver.Conn, cases []models.Case, base int
 		return fmt.Errorf("warehouse: staging: %w", err)
 	}
 	ex := dc.(driver.ExecerContext)
-	_, err = ex.ExecContext(bw.ctx, `INSERT INTO `+stageTable+` SELECT * FROM `+view, nil)
+	_, err = ex.ExecContext(bw.ctx, `INSERT INTO stage_cases SELECT * FROM `+view, nil)
 	if _, derr := ex.ExecContext(bw.ctx, `DROP VIEW IF EXISTS `+view, nil); err == nil && derr != nil {
 		err = derr
 	}
@@ -366,22 +348,22 @@ func (bw *BatchWriter) Commit() error {
 	// says so, and the staged rows are then merged as they are, sparing
 	// the window sorts over every row.
 	var staged, distinct, inFileDup, inFileUpd int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT case_key) FROM `+stageTable).Scan(
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT case_key) FROM stage_cases`).Scan(
 		&staged, &distinct); err != nil {
 		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
 	}
-	last := `(SELECT ` + caseColumns + ` FROM ` + stageTable + `)`
+	last := `(SELECT ` + caseColumns + ` FROM stage_cases)`
 	if distinct < staged {
 		if err := conn.QueryRowContext(ctx, `SELECT count(*),
 			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev = cur THEN 1 ELSE 0 END), 0),
 			coalesce(sum(CASE WHEN prev IS NOT NULL AND prev <> cur THEN 1 ELSE 0 END), 0)
 		FROM (SELECT lag(cur) OVER (PARTITION BY case_key ORDER BY ord) AS prev, cur
-		      FROM (SELECT case_key, ord, row(`+caseColumns+`) AS cur FROM `+stageTable+`))`).Scan(
+		      FROM (SELECT case_key, ord, row(`+caseColumns+`) AS cur FROM stage_cases))`).Scan(
 			&staged, &inFileDup, &inFileUpd); err != nil {
 			return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
 		}
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_last AS SELECT `+caseColumns+`
-		FROM `+stageTable+` QUALIFY row_number() OVER (PARTITION BY case_key ORDER BY ord DESC) = 1`); err != nil {
+		FROM stage_cases QUALIFY row_number() OVER (PARTITION BY case_key ORDER BY ord DESC) = 1`); err != nil {
 			return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
 		}
 		last = `stage_last`
@@ -392,10 +374,17 @@ func (bw *BatchWriter) Commit() error {
 		}
 		b.BatchID = batchID(b)
 	}
-	// Everything below runs in the transaction begun by BeginBatch, under
-	// the warehouse's write lock.
+	// From the existence test to the commit no other batch may merge: the
+	// cases table has no key index to refuse a second copy of a key.
+	bw.w.writeMu.Lock()
+	defer bw.w.writeMu.Unlock()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer tx.Rollback()
 	var dup, upd int
-	if err := conn.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN `+changed+` THEN 0 ELSE 1 END), 0),
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(CASE WHEN `+changed+` THEN 0 ELSE 1 END), 0),
 		coalesce(sum(CASE WHEN `+changed+` THEN 1 ELSE 0 END), 0)
 		FROM `+last+` s JOIN cases c USING (case_key)`).Scan(&dup, &upd); err != nil {
 		return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
@@ -429,7 +418,7 @@ func (bw *BatchWriter) Commit() error {
 		steps = steps[:len(steps)-1]
 	}
 	for _, s := range steps {
-		if _, err := conn.ExecContext(ctx, s.q, s.args...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
 			return fmt.Errorf("warehouse: merge %s: %w", b.File, err)
 		}
 	}
@@ -447,7 +436,7 @@ func (bw *BatchWriter) Commit() error {
 		b.Arrived = b.FinishedAt // no arrival given: the file arrives as it is ingested
 	}
 	b.Arrived = utcDate(b.Arrived)
-	if _, err := conn.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, file, sha256, size_bytes, status,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ingest_batches (batch_id, file, sha256, size_bytes, status,
 		rows_read, loaded, updated, duplicate, quarantined, ignored, started_at, finished_at, format, encoding,
 		arrived_date, backfill)
 		VALUES (?,?,?,?,'loaded',?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -456,13 +445,9 @@ func (bw *BatchWriter) Commit() error {
 		b.Arrived, b.Backfill); err != nil {
 		return fmt.Errorf("warehouse: batch %s: %w", b.File, err)
 	}
-	if _, err := conn.ExecContext(ctx, `DROP TABLE `+stageTable); err != nil {
-		return fmt.Errorf("warehouse: staging %s: %w", b.File, err)
-	}
-	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("warehouse: commit %s: %w", b.File, err)
 	}
-	bw.committed = true
 	return nil
 }
 
@@ -474,16 +459,11 @@ func (bw *BatchWriter) Close() error {
 	}
 	bw.wait() // the chunk in flight holds the connection; its error is already reported or moot
 	ctx := context.Background()
-	if !bw.committed {
-		// the staged rows and the staging table go with the transaction
-		bw.conn.ExecContext(ctx, `ROLLBACK`)
-	}
-	for _, t := range []string{"stage_bad", "stage_last"} {
+	for _, t := range []string{"stage_cases", "stage_bad", "stage_last"} {
 		bw.conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+t)
 	}
 	err := bw.conn.Close()
 	bw.conn = nil
-	bw.w.writeMu.Unlock()
 	return err
 }
 

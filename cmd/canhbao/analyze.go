@@ -105,6 +105,11 @@ func (m *Main) analyzeWeek(ctx context.Context, w *warehouse.Warehouse, wk model
 		if p, nowcastNote, err = m.nowcastPanel(ctx, w, p); err != nil {
 			return nil, err
 		}
+		if nowcastNote != "" {
+			// The risk model reads its own, longer panel (loadRiskData):
+			// it nowcasts the same weeks as of the same day.
+			ctx = withRiskNowcast(ctx, riskNowcast{Options: *m.nowcast, AsOf: hanoiDate(m.Now())})
+		}
 	}
 	inds, err := analysis.Escalation(p, wk, cfg)
 	if err != nil {

@@ -133,7 +133,11 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 }
 
 // loadRiskData reads the case panel, the severity signals and the neighbour
-// graph of weeks from..to and computes the risk features.
+// graph of weeks from..to and computes the risk features. When ctx carries
+// the run's nowcast (withRiskNowcast: analyze --nowcast), the last weeks of
+// the panel and of the severity streams are nowcast first
+// (nowcastRiskData), so the model judges them on what is expected to
+// arrive rather than on what has arrived.
 func loadRiskData(ctx context.Context, w *warehouse.Warehouse, from, to models.Week, cfg analysis.Config) (*analysis.RiskData, *analysis.Features, error) {
 	wc, err := w.WeeklyCounts(ctx, from, to)
 	if err != nil {
@@ -172,6 +176,11 @@ func loadRiskData(ctx context.Context, w *warehouse.Warehouse, from, to models.W
 		// the features of history rows match what the weekly run sees.
 		Panel:   &analysis.Panel{Units: wc.Units, Population: pop, Start: wc.Start, Counts: wc.Counts, Serious: sev.SeriousKnown},
 		Signals: sev.Names, Values: sev.Values, Neighbours: nb,
+	}
+	if rn, ok := riskNowcastFrom(ctx); ok {
+		if rd, _, err = nowcastRiskData(ctx, w, rd, rn); err != nil {
+			return nil, nil, err
+		}
 	}
 	f, err := analysis.BuildFeatures(rd, cfg)
 	if err != nil {

@@ -48,6 +48,13 @@ type AnalysisConfig struct {
 	// RiskRefitWeeks: the risk model is refitted when the stored one is this
 	// many weeks old (0: every run); see applyRiskScheduled.
 	RiskRefitWeeks int `toml:"risk_refit_weeks"`
+	// Nowcast: the detectors see the last NowcastWeeks weeks as their
+	// nowcast (what will eventually arrive) instead of the cases that have
+	// arrived by the run, as `analyze --nowcast --delay-weeks N`
+	// (docs/nowcast.md). Off by default: it needs weekly deliveries with
+	// arrival dates to learn the delays from.
+	Nowcast      bool `toml:"nowcast"`
+	NowcastWeeks int  `toml:"nowcast_weeks"`
 }
 
 // QualityConfig holds the data-quality thresholds; crossing one makes the
@@ -76,7 +83,7 @@ func DefaultConfig() Config {
 			Reports: "reports"},
 		Analysis: AnalysisConfig{Window: a.Window, History: a.History, Guard: a.Guard, Alpha: a.Alpha,
 			MinExpected: a.MinExpected, ElevatedP: a.ElevatedP, WatchP: a.WatchP, AlarmBudget: a.Budget,
-			RiskRefitWeeks: defaultRiskRefitWeeks},
+			RiskRefitWeeks: defaultRiskRefitWeeks, NowcastWeeks: analysis.DefaultNowcastConfig().Weeks},
 		Quality: QualityConfig{MaxQuarantineShare: 0.05, SilentUnitsWeeks: 8, MaxSilentUnits: 12},
 		Report:  ReportConfig{Language: "vi"},
 		Log:     LogConfig{Format: "text"},
@@ -88,6 +95,15 @@ func (c Config) Detector() analysis.Config {
 	a := c.Analysis
 	return analysis.Config{Window: a.Window, History: a.History, Guard: a.Guard, Alpha: a.Alpha,
 		MinExpected: a.MinExpected, ElevatedP: a.ElevatedP, WatchP: a.WatchP, Budget: a.AlarmBudget}
+}
+
+// NowcastOptions returns the settings of the nowcast the analysis uses when
+// analysis.nowcast is on: the defaults of `analyze --nowcast` with
+// nowcast_weeks weeks.
+func (c Config) NowcastOptions() nowcastOptions {
+	o := defaultNowcastOptions()
+	o.Nowcast.Weeks = c.Analysis.NowcastWeeks
+	return o
 }
 
 // Validate checks the settings; it expects resolved paths.
@@ -113,6 +129,9 @@ func (c Config) Validate() error {
 	}
 	if c.Analysis.RiskRefitWeeks < 0 {
 		errs = append(errs, fmt.Errorf("analysis.risk_refit_weeks %d, want >= 0", c.Analysis.RiskRefitWeeks))
+	}
+	if err := c.NowcastOptions().Nowcast.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("analysis.nowcast_weeks %d: %v", c.Analysis.NowcastWeeks, err))
 	}
 	q := c.Quality
 	if !(q.MaxQuarantineShare >= 0 && q.MaxQuarantineShare <= 1) {
@@ -212,6 +231,12 @@ elevated_p   = 0.01    # combined p-value of the "elevated" tier
 watch_p      = 0.05    # combined p-value of the "watch" tier (not flagged)
 alarm_budget = 10      # at most this many units flagged a week, highest scores first
 risk_refit_weeks = 4   # refit the risk model when the stored one is this many weeks old (0 = every run)
+# Logbooks arrive weeks late, so the last weeks look calmer than they are. With nowcast = true the detectors
+# see the last nowcast_weeks weeks as their nowcast (what will eventually arrive, learnt from the arrival
+# dates of earlier deliveries; docs/nowcast.md). Needs weekly deliveries ingested with their arrival dates
+# (run --arrived, not all backfill); without them the run warns and uses the counts as they are.
+nowcast       = false
+nowcast_weeks = 6
 
 [quality]
 # Crossing a threshold fails the run (exit code 5); the report is still published, with WARNING.txt.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/canhbao/canhbao/analysis"
 	"github.com/canhbao/canhbao/models"
+	"github.com/canhbao/canhbao/simulate"
 	"github.com/canhbao/canhbao/warehouse"
 )
 
@@ -28,11 +30,27 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	lang := fs.String("lang", "vi", "report language: vi or en")
 	echarts := fs.String("echarts", "", "path to echarts.min.js (default: found under node_modules)")
 	sf := m.declareSimFlags(fs, demoDeliveries)
+	asOf := fs.Bool("as-of-run", false, "replay the weekly run of the day after --to: ingest only the deliveries that had arrived by --to and analyse the incomplete last weeks with nowcast counts (default: every delivery, also those after --to, is ingested: the complete-data view)")
+	useNowcast := fs.Bool("nowcast", true, "with --as-of-run: analyse with nowcast counts, as analyze --nowcast (false: the raw counts that had arrived)")
+	pending := fs.Bool("pending", false, "with --as-of-run: after the report, also ingest the deliveries dated after --to, so that the warehouse holds the eventual counts that nowcast-eval scores against")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if *out == "" {
 		return &usageError{"demo: --out is required"}
+	}
+	if !*asOf {
+		var bad []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "nowcast" || f.Name == "pending" {
+				bad = append(bad, "--"+f.Name)
+			}
+		})
+		if len(bad) > 0 {
+			// Without --as-of-run every delivery is in the warehouse: a
+			// nowcast would inflate complete counts, and nothing is pending.
+			return &usageError{"demo: " + strings.Join(bad, " and ") + " need --as-of-run"}
+		}
 	}
 	start := time.Now()
 	cfg, geoDir, err := m.simConfig(sf)
@@ -72,13 +90,17 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	// The history the system had when deliveries began is loaded at once,
-	// as a backfill; then each delivery as it arrived, so the warehouse
-	// holds the reporting triangle of the last cfg.Deliveries weeks. The
-	// deliveries dated after --to (logbooks still to come) are loaded too:
-	// they make the eventual counts known to the nowcast evaluation, and
-	// keep this report the complete-data view of earlier demos. What a
-	// run on the day after --to saw is Warehouse.WeeklyCountsAsOf(--to)
-	// (docs/ingest.md "Arrival dates and backfills").
+	// as a backfill; then each delivery with its arrival date, so the
+	// warehouse holds the reporting triangle of the last cfg.Deliveries
+	// weeks. By default the deliveries dated after --to (logbooks still to
+	// come) are loaded too: the warehouse then holds the eventual counts
+	// that nowcast-eval scores against, and the report is the complete-data
+	// view (its "data still arriving" band is the nowcast as of the run
+	// day). With --as-of-run they are left out, or loaded after the report
+	// with --pending, so the last weeks are as incomplete as the Monday run
+	// finds them. The as-of view is not the default because it does not
+	// flag the planted episodes the complete view flags (docs/nowcast.md
+	// "The demo as of the run day").
 	var tot warehouse.Batch
 	files := 0
 	add := func(f string, arr arrival) error {
@@ -102,30 +124,72 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var later []simulate.Delivery // dated after --to
+	arrived := 0
 	for _, d := range sum.Deliveries {
+		if d.Date.After(cfg.To) {
+			later = append(later, d)
+			if *asOf {
+				continue
+			}
+		} else {
+			arrived++
+		}
 		for _, f := range d.Files {
 			if err := add(f, arrival{at: d.Date, backfill: backfillNo}); err != nil {
 				return err
 			}
 		}
 	}
-	fmt.Fprintf(m.Stdout, "ingest: %d files (%d monthly as a backfill arrived %s, %d weekly deliveries): read %d, loaded %d, updated %d, duplicate %d, quarantined %d, ignored %d; %d cases arrive after %s\n",
-		files, len(sum.History), arrivedFrom.Format("02/01/2006"), len(sum.Deliveries), tot.Read, tot.Loaded, tot.Updated,
-		tot.Duplicate, tot.Quarantined, tot.Ignored, sum.Pending, cfg.To.Format("02/01/2006"))
+	what := "loaded too"
+	if *asOf {
+		what = "not arrived yet, left out"
+	}
+	fmt.Fprintf(m.Stdout, "ingest: %d files (%d monthly as a backfill arrived %s, %d weekly deliveries up to %s, %d after): read %d, loaded %d, updated %d, duplicate %d, quarantined %d, ignored %d; %d cases arrive after %s (%s)\n",
+		files, len(sum.History), arrivedFrom.Format("02/01/2006"), arrived, cfg.To.Format("02/01/2006"), len(later),
+		tot.Read, tot.Loaded, tot.Updated, tot.Duplicate, tot.Quarantined, tot.Ignored, sum.Pending,
+		cfg.To.Format("02/01/2006"), what)
 
 	wk := models.WeekOf(cfg.To)
 	if cfg.To.Weekday() != time.Sunday {
 		wk = wk.Add(-1) // the week of --to is incomplete
 	}
-	run, err := m.analyze(ctx, w, wk, analysis.DefaultConfig())
+	// Analysis and report run on the clock of the scheduled weekly run,
+	// 06:00 in Hanoi the day after --to, whatever day the demo is started:
+	// the nowcast and the report's "data still arriving" band are made as
+	// of the run day, and a demo of an older --to must not see its delay
+	// window measured from today.
+	rd := cfg.To.AddDate(0, 0, 1)
+	runAt := time.Date(rd.Year(), rd.Month(), rd.Day(), 6, 0, 0, 0, hoChiMinh)
+	rm := *m
+	rm.Now = func() time.Time { return runAt }
+	rm.nowcast = nil
+	if *asOf && *useNowcast {
+		o := defaultNowcastOptions()
+		rm.nowcast = &o
+	}
+	run, err := rm.analyze(ctx, w, wk, analysis.DefaultConfig())
 	if err != nil {
 		return err
 	}
-	if err := m.report(ctx, w, wk, filepath.Join(*out, "report"), *lang, *echarts); err != nil {
+	if err := rm.report(ctx, w, wk, filepath.Join(*out, "report"), *lang, *echarts); err != nil {
 		return err
 	}
 	if err := m.demoTruth(ctx, w, run, filepath.Join(logDir, "ground_truth.csv")); err != nil {
 		return err
+	}
+	if *pending {
+		tot, files = warehouse.Batch{}, 0
+		for _, d := range later {
+			for _, f := range d.Files {
+				if err := add(f, arrival{at: d.Date, backfill: backfillNo}); err != nil {
+					return err
+				}
+			}
+		}
+		fmt.Fprintf(m.Stdout, "demo: --pending: %d files of %d deliveries after %s ingested: read %d, loaded %d, updated %d, quarantined %d; the warehouse now holds the eventual counts (the report stays as of %s)\n",
+			files, len(later), cfg.To.Format("02/01/2006"), tot.Read, tot.Loaded, tot.Updated, tot.Quarantined,
+			runAt.Format("02/01/2006 15:04"))
 	}
 	fmt.Fprintf(m.Stdout, "demo: done in %.1f s; open %s\n", time.Since(start).Seconds(),
 		filepath.Join(*out, "report", "index.html"))

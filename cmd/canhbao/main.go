@@ -73,7 +73,7 @@ func NewMain() *Main {
 const usage = `canhbao: early warning for grassroots dispute mediation
 
 Usage:
-  canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N]
+  canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N] [--as-of-run [--nowcast=false] [--pending]]
   canhbao units load [--db FILE] DIR
   canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N]
   canhbao synthgeo --out DIR [--units N] [--provinces P] [--seed S] [--logbook-rows N]

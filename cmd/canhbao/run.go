@@ -191,6 +191,10 @@ func (m *Main) batch(ctx context.Context, cfg Config, wk models.Week, arr arriva
 			"timings", json.RawMessage(rec.Timings), "counts", json.RawMessage(rec.Counts), "err", err)
 	}()
 	stage := m.stageMain(log)
+	if cfg.Analysis.Nowcast {
+		o := cfg.NowcastOptions()
+		stage.nowcast = &o // analyzeWeek then nowcasts the last weeks, as analyze --nowcast
+	}
 
 	if err := timer.time("geography", func() error { return m.ensureGeography(ctx, w, cfg.Paths.Geography, log) }); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/canhbao/canhbao/models"
 	"github.com/canhbao/canhbao/warehouse"
 )
 
@@ -686,18 +687,19 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("check of the example: %v\n%s", err, out)
 	}
 	for _, want := range []string{`db = "` + filepath.Join(dir, "canhbao.duckdb") + `"`, `lock = "` + filepath.Join(dir, "canhbao.duckdb.lock") + `"`,
-		"alarm_budget = 10", "max_silent_units = 12", `language = "vi"`} {
+		"alarm_budget = 10", "max_silent_units = 12", `language = "vi"`, "nowcast = false", "nowcast_weeks = 6"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
 	}
 	for name, body := range map[string]string{
-		"unknown key":  "[paths]\ndbb = \"x\"\n",
-		"bad value":    "[analysis]\nalpha = 2.0\n",
-		"bad language": "[report]\nlanguage = \"fr\"\n",
-		"same folders": "[paths]\ninbox = \"x\"\narchive = \"x\"\n",
-		"syntax":       "[paths\n",
-		"quality":      "[quality]\nmax_quarantine_share = 1.5\n",
+		"unknown key":   "[paths]\ndbb = \"x\"\n",
+		"bad value":     "[analysis]\nalpha = 2.0\n",
+		"bad language":  "[report]\nlanguage = \"fr\"\n",
+		"same folders":  "[paths]\ninbox = \"x\"\narchive = \"x\"\n",
+		"syntax":        "[paths\n",
+		"quality":       "[quality]\nmax_quarantine_share = 1.5\n",
+		"nowcast weeks": "[analysis]\nnowcast = true\nnowcast_weeks = 0\n",
 	} {
 		os.WriteFile(p, []byte(body), 0o644)
 		err := m.Run(ctx, []string{"config", "check", "--config", p})
@@ -708,6 +710,94 @@ func TestConfig(t *testing.T) {
 	if err := m.Run(ctx, []string{"run", "--config", filepath.Join(dir, "missing.toml")}); exitCode(err) != exitUsage {
 		t.Errorf("run with a missing config: %v", err)
 	}
+}
+
+// TestRunNowcastConfig checks that analysis.nowcast in the configuration
+// makes the weekly run analyse with nowcast counts, as analyze --nowcast:
+// a history backfill and 11 weekly deliveries with their arrival dates are
+// in the warehouse, and the run of the week after the last delivery
+// replaces its last nowcast_weeks weeks by their nowcast.
+func TestRunNowcastConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and runs")
+	}
+	ctx := context.Background()
+	m, out := testMain(t) // clock: Wednesday 25/11/2026, last complete week 2026-W47
+	dir := t.TempDir()
+	sims := filepath.Join(dir, "sim")
+	if err := m.Run(ctx, []string{"simulate", "--out", sims, "--seed", "5", "--from", "01/01/2025", "--to", "22/11/2026",
+		"--scale", "0.3", "--deliveries", "12"}); err != nil {
+		t.Fatalf("simulate: %v\n%s", err, out)
+	}
+	geoDir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", "hanoi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "canhbao.toml")
+	body := fmt.Sprintf("[paths]\ngeography = %q\necharts = %q\n\n[analysis]\nnowcast = true\nnowcast_weeks = 4\n\n"+
+		"[quality]\nmax_quarantine_share = 1.0\nmax_silent_units = 126\n\n[report]\nlanguage = \"en\"\n", geoDir, findEChartsPath(t))
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "canhbao.duckdb")
+	if err := m.Run(ctx, []string{"units", "load", "--db", db, geoDir}); err != nil {
+		t.Fatalf("units load: %v\n%s", err, out)
+	}
+	hist, _ := filepath.Glob(filepath.Join(sims, "logbook_*.csv"))
+	if err := m.Run(ctx, append([]string{"ingest", "--db", db, "--arrived", "30/08/2026", "--backfill"}, hist...)); err != nil {
+		t.Fatalf("ingest history: %v\n%s", err, out)
+	}
+	days, _ := filepath.Glob(filepath.Join(sims, "deliveries", "*"))
+	n := 0
+	for _, d := range days {
+		day := filepath.Base(d)
+		if day > "2026-11-22" {
+			continue // not arrived by the run
+		}
+		files, _ := filepath.Glob(filepath.Join(d, "*.csv"))
+		if err := m.Run(ctx, append([]string{"ingest", "--db", db, "--arrived", day, "--backfill=false"}, files...)); err != nil {
+			t.Fatalf("ingest delivery %s: %v\n%s", day, err, out)
+		}
+		n++
+	}
+	if n < 10 {
+		t.Fatalf("%d deliveries by 22/11/2026, want the 12 weeks' (Tết weeks excepted)", n)
+	}
+	out.Reset()
+	if err := m.Run(ctx, []string{"run", "--config", cfg}); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "analyze: nowcast (latest delivery in week 2026-W47)") ||
+		!strings.Contains(out.String(), "last 4 weeks replaced") {
+		t.Errorf("run log has no nowcast of the last 4 weeks:\n%s", out)
+	}
+	w, err := warehouse.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	run, err := w.LatestRun(ctx, models.WeekOf(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
+	if err != nil || run == nil {
+		t.Fatalf("no analysis run of 2026-W47: %v", err)
+	}
+	if !strings.HasSuffix(run.Method, "+nowcast/v1") {
+		t.Errorf("run %s method %q, want the nowcast suffix", run.RunID, run.Method)
+	}
+	// The nowcast filled in what had not arrived: the window's observed
+	// total is above the cases the warehouse holds for those weeks.
+	inds, err := w.Indicators(ctx, run.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obs, held float64
+	for _, in := range inds {
+		obs += in.Observed
+	}
+	w.DB().QueryRow(`SELECT count(*) FROM cases WHERE received_date BETWEEN DATE '2026-10-26' AND DATE '2026-11-22'`).Scan(&held)
+	if !(obs > held+5) {
+		t.Errorf("window observed %.1f with the nowcast, %v cases held: want the nowcast above", obs, held)
+	}
+	t.Logf("run %s: window observed %.1f (nowcast), %v cases arrived", run.Method, obs, held)
 }
 
 // TestRunLockStale covers the lock file on its own: busy while a live
