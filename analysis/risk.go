@@ -212,8 +212,19 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 	// The standardised rows are stored contiguously (row-major), so that
 	// the fit streams through memory instead of chasing one slice per row.
 	std := func(t0, t1 int, useTrain bool) (rowMatrix, []float64) {
-		X := rowMatrix{cols: nf}
-		var Y []float64
+		// Counted first so the block is allocated once at its size (growing
+		// it by append would hold up to three times the training rows at
+		// the national scale's peak).
+		n := 0
+		for t := t0; t <= t1; t++ {
+			for u := range f.X[t-f.First] {
+				if !useTrain || train[u][t] != TrainSkip {
+					n++
+				}
+			}
+		}
+		X := rowMatrix{data: make([]float64, 0, n*nf), cols: nf}
+		Y := make([]float64, 0, n)
 		for t := t0; t <= t1; t++ {
 			for u, x := range f.X[t-f.First] {
 				if useTrain && train[u][t] == TrainSkip {

@@ -30,14 +30,24 @@ type riskFitSettings struct {
 	Features     analysis.Config     `json:"features"`
 	FeatureWeeks int                 `json:"feature_weeks"`
 	MinWeeks     int                 `json:"min_weeks"`
+	// Nowcast holds the nowcast settings when the run fits on nowcast
+	// counts (analyze --nowcast): the last training rows then differ from a
+	// raw run's, so the two must not reuse each other's models. Omitted
+	// for raw runs, which keeps their settings JSON as it was.
+	Nowcast *nowcastOptions `json:"nowcast,omitempty"`
 }
 
-// riskSettingsJSON returns the settings applyRisk fits with for cfg.
-func riskSettingsJSON(cfg analysis.Config) (string, error) {
+// riskSettingsJSON returns the settings applyRisk fits with for cfg, and
+// the run's nowcast settings when ctx carries them (withRiskNowcast).
+func riskSettingsJSON(ctx context.Context, cfg analysis.Config) (string, error) {
 	rc := analysis.DefaultRiskConfig()
 	rc.Budget = cfg.Budget
-	b, err := json.Marshal(riskFitSettings{Method: riskModelMethod, Risk: rc, Features: analysis.DefaultConfig(),
-		FeatureWeeks: riskFeatureWeeks, MinWeeks: riskMinWeeks})
+	set := riskFitSettings{Method: riskModelMethod, Risk: rc, Features: analysis.DefaultConfig(),
+		FeatureWeeks: riskFeatureWeeks, MinWeeks: riskMinWeeks}
+	if rn, ok := riskNowcastFrom(ctx); ok {
+		set.Nowcast = &rn.Options
+	}
+	b, err := json.Marshal(set)
 	if err != nil {
 		return "", fmt.Errorf("analyze: risk settings: %w", err)
 	}
@@ -58,7 +68,7 @@ func (m *Main) applyRiskScheduled(ctx context.Context, w *warehouse.Warehouse, f
 	if wk.Sub(first) < riskMinWeeks {
 		return false, nil
 	}
-	settings, err := riskSettingsJSON(cfg)
+	settings, err := riskSettingsJSON(ctx, cfg)
 	if err != nil {
 		return false, err
 	}

@@ -86,20 +86,19 @@ func TestRiskNowcastAsOf(t *testing.T) {
 		t.Fatalf("ingest history: %v\n%s", err, out)
 	}
 	days, _ := os.ReadDir(filepath.Join(logs, "deliveries"))
-	var later []string
+	var later []string // files of the deliveries after the run day
 	for _, d := range days {
 		day, err := time.Parse(time.DateOnly, d.Name())
 		if err != nil {
 			t.Fatalf("delivery folder %s: %v", d.Name(), err)
 		}
 		files, _ := filepath.Glob(filepath.Join(logs, "deliveries", d.Name(), "*.csv"))
-		args := append([]string{"ingest", "--db", db, "--backfill=false", "--arrived", day.Format("02/01/2006")}, files...)
 		if day.After(cutoff) {
-			later = append(later, args...)
-			later = append(later, "\x00")
+			later = append(later, files...)
 			continue
 		}
-		if err := m.Run(ctx, args); err != nil {
+		if err := m.Run(ctx, append([]string{"ingest", "--db", db, "--backfill=false", "--arrived", day.Format("02/01/2006")},
+			files...)); err != nil {
 			t.Fatalf("ingest %s: %v\n%s", d.Name(), err, out)
 		}
 	}
@@ -144,18 +143,11 @@ func TestRiskNowcastAsOf(t *testing.T) {
 			t.Fatalf("unit %s: %v then %v with the same data: analyze --nowcast is not deterministic", u, p, again[u])
 		}
 	}
-	// The eventual counts: every later delivery (ingested on its day), then
-	// the same week analysed raw on the run day's clock.
-	tick = time.Date(2027, 6, 1, 6, 0, 0, 0, hoChiMinh)
-	for len(later) > 0 {
-		i := 0
-		for later[i] != "\x00" {
-			i++
-		}
-		if err := m.Run(ctx, later[:i]); err != nil {
-			t.Fatalf("ingest later: %v\n%s", err, out)
-		}
-		later = later[i+1:]
+	// The eventual counts: every later delivery (their arrival dates do not
+	// matter to a raw run), then the same week analysed raw on the run day.
+	tick = time.Date(2030, 1, 1, 6, 0, 0, 0, hoChiMinh)
+	if err := m.Run(ctx, append([]string{"ingest", "--db", db, "--backfill=false"}, later...)); err != nil {
+		t.Fatalf("ingest later deliveries: %v\n%s", err, out)
 	}
 	tick = runDay.Add(time.Hour)
 	final := probs()
