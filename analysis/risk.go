@@ -122,7 +122,9 @@ func MinRiskWeeks(cfg RiskConfig) int { return cfg.MinTrain + cfg.CalibWeeks }
 //     deviation (a constant feature gets scale 1, so its coefficient stays 0).
 //  3. Pooled L2 logistic regression: minimise
 //     −Σ_i [y_i z_i − log(1+e^{z_i})] + λ/2 ‖β‖², z_i = β0 + x_i'β (intercept
-//     unpenalised), by L-BFGS (gonum/optimize), for each λ of cfg.Lambdas; the λ
+//     unpenalised), by Newton's method (exact Hessian, Cholesky, step
+//     halving; L-BFGS if the Hessian is not positive definite), for each λ
+//     of cfg.Lambdas, warm-started from the next larger λ's solution; the λ
 //     with the smallest log loss (cfg.Select = SelectLogLoss) or the largest
 //     average precision (SelectAUPR) on the calibration block is kept
 //     (Hastie, Tibshirani & Friedman 2009, §4.4.4 and §7.10 on validation
@@ -258,10 +260,10 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 	}
 	// The penalties are fitted from the largest down, each starting from
 	// the previous solution: the optimum is the same (the objective is
-	// strictly convex and each fit runs to the same gradient tolerance), but
-	// a strongly penalised solution is close to the next one, which saves
-	// most of the L-BFGS iterations of a cold start. The choice below still
-	// walks cfg.Lambdas in its own order, so ties resolve as before.
+	// strictly convex and each fit runs to the same tolerance), but a
+	// strongly penalised solution is close to the next one, which saves
+	// Newton iterations. The choice below still walks cfg.Lambdas in its
+	// own order, so ties resolve as before.
 	order := make([]int, len(cfg.Lambdas))
 	for i := range order {
 		order[i] = i
@@ -421,7 +423,8 @@ const logisticChunk = 2048
 // are split into fixed chunks summed in parallel, and the chunk sums are
 // added in chunk order, so the result does not depend on scheduling.
 // gonum's L-BFGS asks for Func and Grad at the same point one after the
-// other; the evaluation is cached for that point.
+// other; the evaluation is cached for that point. Newton's method (fit)
+// also uses the Hessian, accumulated the same way (evalHessian).
 type logisticObjective struct {
 	x      rowMatrix
 	y      []float64
@@ -431,6 +434,8 @@ type logisticObjective struct {
 	f      float64
 	g      []float64
 	cached bool
+	hpart  []float64 // per chunk: the (d+1)×(d+1) Hessian sums (evalHessian)
+	h      []float64 // the Hessian at the cached point (upper triangle)
 }
 
 func newLogisticObjective(x rowMatrix, y []float64) *logisticObjective {
@@ -516,9 +521,11 @@ func (o *logisticObjective) chunk(w []float64, c int, out []float64) {
 	out[0], g[0] = loss, g0
 }
 
-// fit minimises F for the penalty lambda by L-BFGS from init; w[0] is the
-// intercept (not penalised).
-func (o *logisticObjective) fit(lambda float64, init []float64) ([]float64, error) {
+// fitLBFGS minimises F for the penalty lambda by L-BFGS from init; w[0] is
+// the intercept (not penalised). It was the solver before Newton's method
+// (fit, risk_newton.go) and remains its fall-back when the Hessian is not
+// positive definite.
+func (o *logisticObjective) fitLBFGS(lambda float64, init []float64) ([]float64, error) {
 	o.lambda = lambda
 	o.cached = false
 	p := optimize.Problem{
