@@ -474,6 +474,15 @@ func (o *logisticObjective) eval(w []float64) {
 		}
 		wg.Wait()
 	}
+	o.reduce(w)
+}
+
+// reduce sums the per-chunk losses and gradients in o.part in chunk order
+// (so the result does not depend on which worker did which chunk), adds the
+// penalty and caches F and its gradient for w.
+func (o *logisticObjective) reduce(w []float64) {
+	stride := o.x.cols + 2
+	nc := len(o.part) / stride
 	o.f = 0
 	for j := range o.g {
 		o.g[j] = 0

@@ -93,22 +93,7 @@ func (o *logisticObjective) evalHessian(w []float64) {
 		o.h[j*d1+j] += o.lambda
 	}
 	if fresh {
-		// The same reduction as eval's.
-		o.f = 0
-		for j := range o.g {
-			o.g[j] = 0
-		}
-		for c := 0; c < nc; c++ {
-			p := o.part[c*stride : (c+1)*stride]
-			o.f += p[0]
-			floats.Add(o.g, p[1:])
-		}
-		for j, b := range w[1:] {
-			o.f += o.lambda / 2 * b * b
-			o.g[j+1] += o.lambda * b
-		}
-		copy(o.at, w)
-		o.cached = true
+		o.reduce(w) // the same reduction as eval's
 	}
 }
 

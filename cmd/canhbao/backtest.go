@@ -450,32 +450,7 @@ func applyRisk(ctx context.Context, w *warehouse.Warehouse, first, wk models.Wee
 		// Too few surges in the history to learn from: keep the detector tiers.
 		return false, nil, nil
 	}
-	units := rd.Panel.Units
-	prob := model.Predict(feats, col)
-	tiers, flagged := analysis.Tiers(prob, rc)
-	before := map[string]models.Indicator{}
-	for _, in := range prev {
-		before[in.UnitCode] = in
-	}
-	at := map[string]int{}
-	for i, u := range units {
-		at[u] = i
-	}
-	for i := range inds {
-		u, ok := at[inds[i].UnitCode]
-		if !ok {
-			continue
-		}
-		in := &inds[i]
-		in.Probability = prob[u]
-		in.Tier, in.Flagged = tiers[u], flagged[u]
-		in.Drivers = model.Drivers(feats, col, u)
-		if pv, ok := before[in.UnitCode]; ok {
-			in.Change = analysis.ChangeOf(pv.Tier, pv.Flagged, in.Tier, in.Flagged)
-		} else if in.Flagged {
-			in.Change = models.ChangeNew
-		}
-	}
+	applyRiskModel(model, feats, col, rc, rd.Panel.Units, inds, prev)
 	return true, model, nil
 }
 
