@@ -25,25 +25,7 @@ func TestBacktestCommandJSON(t *testing.T) {
 	// Every backtest is stored under an id with its time: let the clock move.
 	tick := m.Now()
 	m.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
-	dir := t.TempDir()
-	logs := filepath.Join(dir, "logbooks")
-	db := filepath.Join(dir, "canhbao.duckdb")
-	if err := m.Run(ctx, []string{"simulate", "--out", logs, "--seed", "2", "--scale", "0.3",
-		"--from", "02/01/2023", "--to", "22/11/2026"}); err != nil {
-		t.Fatalf("simulate: %v\n%s", err, out)
-	}
-	files, _ := filepath.Glob(filepath.Join(logs, "logbook_*.csv"))
-	more, _ := filepath.Glob(filepath.Join(logs, "deliveries", "*", "logbook_*.csv"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		t.Fatal("no logbook simulated")
-	}
-	if err := m.Run(ctx, []string{"units", "load", "--db", db, m.Getenv("CANHBAO_GEO")}); err != nil {
-		t.Fatalf("units load: %v\n%s", err, out)
-	}
-	if err := m.Run(ctx, append([]string{"ingest", "--db", db}, files...)); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, out)
-	}
+	logs, db := simulatedWarehouse(ctx, t, m, out, t.TempDir(), "2")
 	run := func() map[string]any {
 		t.Helper()
 		out.Reset()
