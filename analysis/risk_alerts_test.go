@@ -13,20 +13,7 @@ import (
 // the same, the deciding alert is named as a driver with its raw count, and
 // a Features without the alert's column leaves the model's probability.
 func TestRiskAlertRule(t *testing.T) {
-	d, eps := synthRisk(5, 30, 200)
-	f, err := BuildFeatures(d, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := d.Panel
-	y := TruthTarget(p.Units, p.Start, p.Weeks(), eps, TargetHorizon)
-	cfg := DefaultRiskConfig()
-	cfg.CalibWeeks = 26
-	last := p.Weeks() - 1
-	m, err := FitRisk(f, y, last-cfg.Horizon, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, m, _, last := fitSynthRisk(t, 5, 26)
 	if len(m.Alerts) != 1 || m.Alerts[0].Feature != "tail_marked_2" || !(m.Alerts[0].PlattA > 0) {
 		t.Fatalf("alert rules %+v, want one increasing rule on tail_marked_2", m.Alerts)
 	}

@@ -12,19 +12,7 @@ import (
 // for field and give bit-identical probabilities and drivers for the last
 // week, which is what lets analyze reuse a stored model.
 func TestRiskModelStoreRoundTrip(t *testing.T) {
-	d, eps := synthRisk(11, 30, 200)
-	f, err := BuildFeatures(d, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := d.Panel
-	y := TruthTarget(p.Units, p.Start, p.Weeks(), eps, TargetHorizon)
-	cfg := DefaultRiskConfig()
-	last := p.Weeks() - 1
-	m, err := FitRisk(f, y, last-cfg.Horizon, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, m, _, last := fitSynthRisk(t, 11, 0)
 	b, err := EncodeRiskModel(m)
 	if err != nil {
 		t.Fatal(err)

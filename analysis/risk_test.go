@@ -164,19 +164,7 @@ func TestRiskBacktestOnPlantedEpisodes(t *testing.T) {
 }
 
 func TestTiersDriversAndChange(t *testing.T) {
-	d, eps := synthRisk(5, 30, 200)
-	f, err := BuildFeatures(d, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := d.Panel
-	y := TruthTarget(p.Units, p.Start, p.Weeks(), eps, TargetHorizon)
-	cfg := DefaultRiskConfig()
-	last := p.Weeks() - 1
-	m, err := FitRisk(f, y, last-cfg.Horizon, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, m, cfg, last := fitSynthRisk(t, 5, 0)
 	prob := m.Predict(f, last)
 	cfg.Budget = 3
 	cfg.Elevated, cfg.Watch = 0.01, 0.005
@@ -221,4 +209,29 @@ func TestTiersDriversAndChange(t *testing.T) {
 			t.Errorf("ChangeOf(%v) = %q, want %q", c, got, c.want)
 		}
 	}
+}
+
+// fitSynthRisk fits the risk model with the default settings on synthRisk's
+// planted episodes (30 units, 200 weeks, the given seed) up to the last
+// labelled week; calibWeeks > 0 replaces the calibration block's length.
+// It returns the features, the model, the settings and the last panel column.
+func fitSynthRisk(t *testing.T, seed uint64, calibWeeks int) (*Features, *RiskModel, RiskConfig, int) {
+	t.Helper()
+	d, eps := synthRisk(seed, 30, 200)
+	f, err := BuildFeatures(d, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.Panel
+	y := TruthTarget(p.Units, p.Start, p.Weeks(), eps, TargetHorizon)
+	cfg := DefaultRiskConfig()
+	if calibWeeks > 0 {
+		cfg.CalibWeeks = calibWeeks
+	}
+	last := p.Weeks() - 1
+	m, err := FitRisk(f, y, last-cfg.Horizon, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, m, cfg, last
 }
