@@ -452,8 +452,12 @@ func nonEmpty(cells []string) int {
 // "Cộng", "Tổng" or "Tổng số".
 func totalRow(cells []string) bool {
 	for _, c := range cells {
-		if strings.TrimSpace(c) == "" {
+		c = strings.TrimSpace(c)
+		if c == "" {
 			continue
+		}
+		if c[0] >= '0' && c[0] <= '9' { // a row number (STT): most rows, and never a total label
+			return false
 		}
 		switch valueKey(c) {
 		case "tongcong", "cong", "tong", "tongso", "total":

@@ -23,10 +23,11 @@ var migrations embed.FS
 type Warehouse struct {
 	db   *sql.DB
 	path string
-	// writeMu serialises the merge of BatchWriters: the cases table has no
-	// key index (migration 008), so a case_key stays unique only because
-	// the existence test and the insert of one batch never interleave
-	// with another's. Other processes are kept out by DuckDB's file lock.
+	// writeMu serialises BatchWriters, held from BeginBatch to Commit or
+	// Close: the cases table has no key index (migration 008), so a
+	// case_key stays unique only because one batch's inserts and
+	// existence tests never interleave with another's. Other processes
+	// are kept out by DuckDB's file lock.
 	writeMu sync.Mutex
 }
 

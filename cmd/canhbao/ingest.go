@@ -42,12 +42,6 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer w.Close()
-	// Cap DuckDB's own memory (staging tables, the merge, the cases index)
-	// so that peak RSS stays under 1 GB whatever the file's size: beyond
-	// the cap DuckDB spills to its temp directory beside the database.
-	if _, err := w.DB().ExecContext(ctx, `SET memory_limit = '`+ingestMemoryLimit+`'`); err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
 	ing, err := m.newIngester(ctx, w, *db, *keyFile)
 	if err != nil {
 		return err
@@ -100,11 +94,6 @@ func (m *Main) runIngest(ctx context.Context, args []string) error {
 	}
 	return rejected
 }
-
-// ingestMemoryLimit is DuckDB's memory cap during ingest (the Go side, a
-// few chunks of rows in flight, adds well under 100 MB).
-const ingestMemoryLimit = "600MB"
-
 func asInput(err error, target **inputError) bool {
 	ie, ok := err.(*inputError)
 	if ok {
@@ -159,6 +148,12 @@ func (m *Main) hashKey(dbPath, keyFile string) ([]byte, error) {
 // or, when a loaded file had the same size or the format is read at
 // random, in a pass before (see shaFirst).
 func (in *ingester) file(ctx context.Context, path string) (*warehouse.Batch, error) {
+	defer ingestGC()()
+	restore, err := in.w.TuneForIngest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &inputError{path, err}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -29,7 +30,8 @@ func TestIngestSHAInOneRead(t *testing.T) {
 	}
 	var stored string
 	query(t, db, `SELECT sha256 FROM ingest_batches WHERE batch_id = '`+bs[0].BatchID+`'`, &stored)
-	if stored != want || bs[0].BatchID[len(bs[0].BatchID)-12:] != want[:12] {
+	// its rows were written before the hash was known: the batch id does not carry it
+	if stored != want || strings.Contains(bs[0].BatchID, want[:12]) {
 		t.Fatalf("stored sha %s, batch %s, want %s", stored, bs[0].BatchID, want)
 	}
 
