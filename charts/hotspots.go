@@ -128,31 +128,8 @@ func (r *renderer) hotspotMap() *gocharts.Map {
 		it.Tooltip.Formatter = b.String()
 		items = append(items, it)
 	}
-	m := gocharts.NewMap()
-	m.RegisterMapType(MapName)
-	m.SetGlobalOptions(
-		gocharts.WithInitializationOpts(opts.Initialization{ChartID: HotspotMapID, Width: "100%", Height: "640px"}),
-		gocharts.WithTitleOpts(opts.Title{Title: fmt.Sprintf(w.MapTitle, r.d.Week), Subtitle: fmt.Sprintf(w.MapSub, r.d.Window)}),
-		gocharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		gocharts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		gocharts.WithAnimation(false),
-	)
-	m.AddSeries(w.MapHeading, nil,
-		gocharts.WithLabelOpts(opts.Label{Show: opts.Bool(false)}),
-		gocharts.WithItemStyleOpts(opts.ItemStyle{AreaColor: noDataColour, BorderColor: borderColour, BorderWidth: 0.5}),
-		gocharts.WithEmphasisOpts(opts.Emphasis{
-			Label:     &opts.Label{Show: opts.Bool(false)},
-			ItemStyle: &opts.ItemStyle{AreaColor: "#56B4E9"},
-		}),
-		gocharts.WithSeriesOpts(func(s *gocharts.SingleSeries) {
-			s.Data = items
-			s.Roam = opts.Bool(true)
-			s.Top, s.Bottom = "56", "16"
-			s.SelectedMode = opts.Bool(false)
-		}),
-	)
-	m.Accept(mapVisitor{})
-	return m
+	return newUnitMap(HotspotMapID, opts.Title{Title: fmt.Sprintf(w.MapTitle, r.d.Week), Subtitle: fmt.Sprintf(w.MapSub, r.d.Window)},
+		w.MapHeading, items)
 }
 
 // hotspotSection is the hot-spot evidence on a unit's locality page, nil

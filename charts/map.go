@@ -104,18 +104,26 @@ func newMapChart(d *ReportData, l *locale, r *renderer) *gocharts.Map {
 		it.Tooltip.Formatter = mapTooltip(u, ind, ok, d.Window, l, r)
 		items = append(items, it)
 	}
+	return newUnitMap(MapChartID, opts.Title{Title: fmt.Sprintf(l.P.MapTitle, d.Week.String()),
+		Subtitle: fmt.Sprintf(l.P.MapSubtitle, d.Window)}, l.MapSeries, items)
+}
 
+// newUnitMap is the map chart every choropleth of the units shares (the
+// overview's risk tiers, the hot-spot classes): the boundaries registered
+// by map.js, joined on the unit code; each item carries its own colour and
+// tooltip, units without one are grey; no legend, no labels, no animation,
+// zoom and pan on.
+func newUnitMap(chartID string, title opts.Title, seriesName string, items []mapItem) *gocharts.Map {
 	m := gocharts.NewMap()
 	m.RegisterMapType(MapName)
 	m.SetGlobalOptions(
-		gocharts.WithInitializationOpts(opts.Initialization{ChartID: MapChartID, Width: "100%", Height: "640px"}),
-		gocharts.WithTitleOpts(opts.Title{Title: fmt.Sprintf(l.P.MapTitle, d.Week.String()),
-			Subtitle: fmt.Sprintf(l.P.MapSubtitle, d.Window)}),
+		gocharts.WithInitializationOpts(opts.Initialization{ChartID: chartID, Width: "100%", Height: "640px"}),
+		gocharts.WithTitleOpts(title),
 		gocharts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		gocharts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		gocharts.WithAnimation(false),
 	)
-	m.AddSeries(l.MapSeries, nil,
+	m.AddSeries(seriesName, nil,
 		gocharts.WithLabelOpts(opts.Label{Show: opts.Bool(false)}),
 		gocharts.WithItemStyleOpts(opts.ItemStyle{AreaColor: noDataColour, BorderColor: borderColour, BorderWidth: 0.5}),
 		gocharts.WithEmphasisOpts(opts.Emphasis{

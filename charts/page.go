@@ -7,6 +7,7 @@ import "html/template"
 // by encoding/json (which escapes <, > and &).
 type pageSpec struct {
 	L           *locale
+	File        string // the page's own file in the report folder, for the nav; "": guessed by currentFile
 	Root        string // "" for pages in the report folder, "../" for units/
 	Title       string
 	Lead        string
@@ -21,6 +22,9 @@ type pageSpec struct {
 	RunID       string
 	MethodNote  string
 	GeneratedAt string
+	// ECharts, when set, is inlined instead of loading Root+echarts.min.js:
+	// a page that stands alone (the scorecard's performance page).
+	ECharts template.JS
 }
 
 type link struct {
@@ -55,6 +59,7 @@ type tableView struct {
 	Head  []string
 	Rows  [][]cell
 	Empty string // shown instead of an empty table
+	Class string // of the table element, e.g. "projected" (estimated figures in italics)
 }
 
 type cell struct {
@@ -104,6 +109,8 @@ td.tier{font-weight:bold;white-space:nowrap}
 td.tier-high{color:#b2182b}
 td.tier-elevated{color:#c4450c}
 td ul{margin:0;padding-left:1.2em}
+td.city{font-weight:bold;background:#f7f7f7}
+table.projected td.n{font-style:italic;background:#fff8e1}
 .note{color:#555;font-size:0.9em}
 {{- range .Charts}}
 #{{.ID}}{height:{{.Height}}px}
@@ -124,7 +131,11 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
  .figure{background:#fff}
 }
 </style>
+{{- if .ECharts}}
+<script>{{.ECharts}}</script>
+{{- else}}
 <script src="{{.Root}}echarts.min.js"></script>
+{{- end}}
 {{- if .GeoJSON}}
 <script src="{{.Root}}{{.MapFile}}"></script>
 {{- end}}
@@ -175,7 +186,7 @@ footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;
 {{- end}}
 {{- with .Table}}
 {{- if .Rows}}
-<table>
+<table{{if .Class}} class="{{.Class}}"{{end}}>
 <thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Rows}}

@@ -131,3 +131,89 @@ func TestPerformanceInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestPerformanceInReport: with ReportData.Performance the report folder
+// carries performance.html in the common layout, and every page's
+// navigation links to it (from units/ through ../); the link is followed in
+// headless Chromium from a locality page and lands on the page with its
+// three charts drawn, echarts loaded from the folder. The public report has
+// neither the page nor the link.
+func TestPerformanceInReport(t *testing.T) {
+	if _, err := browsercheck.ChromiumPath(); err != nil {
+		t.Fatalf("%v (CI installs the Debian package chromium)", err)
+	}
+	d := fixture(t)
+	d.Performance = perfFixture(t, "en") // the page follows the report's language, not this
+	dir := t.TempDir()
+	if err := WriteReport(dir, d, echartsJS(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{ReportFile, TrendsFile, "units/00008.html", PerformanceFile} {
+		raw, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		href := PerformanceFile
+		if strings.HasPrefix(page, UnitsDir+"/") {
+			href = "../" + PerformanceFile
+		}
+		link := `<a href="` + href + `"`
+		if page == PerformanceFile {
+			link += ` class="current"`
+		}
+		if !strings.Contains(string(raw), link+`>Hiệu quả hòa giải</a>`) {
+			t.Errorf("%s: no navigation link %s>Hiệu quả hòa giải</a>", page, link)
+		}
+	}
+	// The locality page's link, resolved by the browser, is the page.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, err := browsercheck.CheckEval(ctx, filepath.Join(dir, "units", "00008.html"), 30*time.Second, map[string]string{"href": `(function () {
+  var a = Array.prototype.filter.call(document.querySelectorAll("nav a"), function (a) { return a.textContent === "Hiệu quả hòa giải"; });
+  return a.length === 1 ? a[0].href : "";
+})()`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var href string
+	if err := json.Unmarshal(res.Values["href"], &href); err != nil {
+		t.Fatal(err)
+	}
+	want := "file://" + filepath.ToSlash(filepath.Join(dir, PerformanceFile))
+	if href != want {
+		t.Fatalf("locality page's performance link resolves to %q, want %q", href, want)
+	}
+	res, err = browsercheck.CheckEval(ctx, filepath.Join(dir, PerformanceFile), 30*time.Second, map[string]string{"p": perfProbe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Problems() {
+		t.Error(p)
+	}
+	if ids, want := res.ChartIDs(), []string{PerfSettledID, PerfEscalationID, PerfTrendID}; !slices.Equal(ids, want) {
+		t.Errorf("charts %v, want %v", ids, want)
+	}
+	var p struct {
+		Weak []string `json:"weak"`
+		Text string   `json:"text"`
+	}
+	if err := json.Unmarshal(res.Values["p"], &p); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Weak, []string{"Phường Số U05"}) || !strings.Contains(p.Text, "Đơn vị yếu") ||
+		!strings.Contains(p.Text, "Tổng quan") {
+		t.Errorf("performance page in the report: weak %v, text lacks the Vietnamese page or its navigation:\n%.400s", p.Weak, p.Text)
+	}
+
+	d.Audience = AudiencePublic
+	pub := t.TempDir()
+	if err := WriteReport(pub, d, echartsJS(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(pub, PerformanceFile)); !os.IsNotExist(err) {
+		t.Errorf("public report has %s (err %v)", PerformanceFile, err)
+	}
+	if raw, _ := os.ReadFile(filepath.Join(pub, ReportFile)); strings.Contains(string(raw), PerformanceFile) {
+		t.Errorf("public report links to %s", PerformanceFile)
+	}
+}

@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
@@ -25,7 +24,7 @@ type perfWords struct {
 	TableHeading, TableProjected, CityRow, DispersionFmt, MethodNote                          string
 	ColUnit, ColTeam, ColReceived, ColSettled, ColNot, ColInProgress, ColRate, ColLimit       string
 	ColMedian, ColOpen, ColEscalation, ColRepeat, ColTeams, ColCivil, ColFamily, ColOther     string
-	ColLast, ColWeeks                                                                         string
+	ColLast, ColWeeks, Nav                                                                    string
 }
 
 var perfLocales = map[string]*perfWords{
@@ -53,6 +52,7 @@ var perfLocales = map[string]*perfWords{
 		ColInProgress: "Đang giải quyết", ColRate: "Tỷ lệ thành", ColLimit: "Giới hạn dưới 99,8%", ColMedian: "Số ngày giải quyết (trung vị)",
 		ColOpen: "Tồn đọng (>90 ngày)", ColEscalation: "Leo thang", ColRepeat: "Tái diễn", ColTeams: "Số tổ hòa giải",
 		ColCivil: "Dân sự", ColFamily: "Hôn nhân và gia đình", ColOther: "Khác", ColLast: "Vụ gần nhất", ColWeeks: "Số tuần",
+		Nav: "Hiệu quả hòa giải",
 	},
 	"en": {
 		TitleFmt: "Mediation performance — period %s (%s – %s)", AsOf: "Figures as of", Headline: "Headline figures",
@@ -77,6 +77,7 @@ var perfLocales = map[string]*perfWords{
 		ColInProgress: "In progress", ColRate: "Settled rate", ColLimit: "Lower 99.8% limit", ColMedian: "Median days to close",
 		ColOpen: "Backlog (>90 days)", ColEscalation: "Escalated", ColRepeat: "Repeat", ColTeams: "Teams",
 		ColCivil: "Civil", ColFamily: "Marriage and family", ColOther: "Other", ColLast: "Last case", ColWeeks: "Weeks",
+		Nav: "Mediation performance",
 	},
 }
 
@@ -96,37 +97,6 @@ type PerformanceData struct {
 	GeneratedAt time.Time
 }
 
-type perfFigure struct{ Label, Value string }
-
-type perfRow struct {
-	Unit, Code, Team                                                   string
-	Received, Settled, Not, InProgress, Rate, Limit, Median, Open, Esc string
-	Repeat                                                             string
-}
-
-type perfTableRow struct {
-	Name, Code                                                       string
-	Teams, Received, Settled, Not, InProgress, Rate, Civil, Fam, Oth string
-	City                                                             bool
-}
-
-type perfSilent struct{ Unit, Code, Last, Weeks string }
-
-type perfView struct {
-	L                                        *perfWords
-	Lang, Title, AsOf, GeneratedAt           string
-	Figures                                  []perfFigure
-	Dispersion                               string
-	WeakRows, WeakTeams                      []perfRow
-	SilentHeading                            string
-	Silent                                   []perfSilent
-	Table                                    []perfTableRow
-	Projected                                bool
-	SettledID, EscalationID, TrendID         string
-	ECharts                                  template.JS
-	SettledOption, EscalationOption, TrendOp template.JS
-}
-
 // WritePerformance writes dir/performance.html (mode 0640): self-contained,
 // echarts inlined, every value escaped by html/template or encoding/json.
 func WritePerformance(dir string, d *PerformanceData, echartsJS []byte) error {
@@ -140,8 +110,11 @@ func WritePerformance(dir string, d *PerformanceData, echartsJS []byte) error {
 	return writeFileAtomic(filepath.Join(dir, PerformanceFile), page, 0o640)
 }
 
+// renderPerformance is the standalone page of `canhbao scorecard`: the
+// report's common layout (page.go) without the report's navigation, echarts
+// inlined so that the page works on its own.
 func renderPerformance(d *PerformanceData, echartsJS []byte) ([]byte, error) {
-	if d == nil || d.Card == nil || d.Table == nil {
+	if d == nil {
 		return nil, errors.New("charts: incomplete performance data")
 	}
 	l, err := localeFor(d.Lang)
@@ -150,6 +123,23 @@ func renderPerformance(d *PerformanceData, echartsJS []byte) ([]byte, error) {
 	}
 	if len(echartsJS) == 0 || containsFold(echartsJS, "</script") || containsFold(echartsJS, "<!--") {
 		return nil, errors.New("charts: echarts script missing or not inlinable")
+	}
+	pg, err := performancePage(d, l)
+	if err != nil {
+		return nil, err
+	}
+	pg.L, pg.ECharts = l, template.JS(echartsJS)
+	if !d.GeneratedAt.IsZero() {
+		pg.GeneratedAt = d.GeneratedAt.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04") + " (UTC+7)"
+	}
+	return executeLayout(pg)
+}
+
+// performancePage lays the performance page out as sections of the common
+// layout, in the language of l (the report's when the page is part of it).
+func performancePage(d *PerformanceData, l *locale) (*pageSpec, error) {
+	if d == nil || d.Card == nil || d.Table == nil {
+		return nil, errors.New("charts: incomplete performance data")
 	}
 	w := l.perf()
 	names := make(map[string]models.Unit, len(d.Units))
@@ -183,214 +173,91 @@ func renderPerformance(d *PerformanceData, echartsJS []byte) ([]byte, error) {
 		return nil, err
 	}
 	p := d.Period
-	v := perfView{L: w, Lang: l.Lang, Title: fmt.Sprintf(w.TitleFmt, p.Label, l.date(p.From), l.date(p.To)),
-		AsOf: l.date(d.AsOf), SettledID: PerfSettledID, EscalationID: PerfEscalationID, TrendID: PerfTrendID,
-		ECharts: template.JS(echartsJS), SettledOption: template.JS(so), EscalationOption: template.JS(eo), TrendOp: template.JS(to),
-		Projected: d.Table.Projected}
-	if !d.GeneratedAt.IsZero() {
-		v.GeneratedAt = d.GeneratedAt.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04") + " (UTC+7)"
-	}
+	pg := &pageSpec{File: PerformanceFile, Title: fmt.Sprintf(w.TitleFmt, p.Label, l.date(p.From), l.date(p.To)),
+		Lead: w.AsOf + ": " + l.date(d.AsOf), MethodNote: w.MethodNote}
 	city := d.Table.City
-	rate := "–"
+	rate, dispersion := "–", ""
 	if f := d.Card.UnitSettled; f != nil {
 		rate = l.pct(f.Target)
 		adj := map[bool]string{true: "adjusted", false: "not adjusted"}
 		if l.Lang == "vi" {
 			adj = map[bool]string{true: "đã nới rộng giới hạn", false: "không cần nới rộng"}
 		}
-		v.Dispersion = fmt.Sprintf(w.DispersionFmt, l.num(f.Phi, 2), adj[f.Adjusted])
+		dispersion = " " + fmt.Sprintf(w.DispersionFmt, l.num(f.Phi, 2), adj[f.Adjusted])
 	}
 	weak := d.Card.WeakUnits()
-	v.Figures = []perfFigure{{w.Received, l.num(float64(city.Received), 0)}, {w.SettledRate, rate},
-		{w.WeakUnits, l.num(float64(len(weak)), 0)}, {w.SilentUnits, l.num(float64(len(d.Silent)), 0)}}
-	row := func(r scorecard.Rated) perfRow {
-		return perfRow{Unit: name(r.UnitCode), Code: r.UnitCode, Team: r.Team, Received: l.num(float64(r.Received), 0),
-			Settled: l.num(float64(r.Tally.Settled), 0), Not: l.num(float64(r.NotSettled), 0),
-			InProgress: l.num(float64(r.InProgress), 0), Rate: l.pct(r.SettledRate()), Limit: l.pct(r.Settled.Limits.Lower998),
-			Median: l.num(r.MedianDaysToClose, 0), Open: l.num(float64(r.OpenByAge[2]+r.OpenByAge[3]), 0),
-			Esc: l.pct(r.EscalationShare()), Repeat: l.num(float64(r.Repeat), 0)}
-	}
+	n := func(x int) string { return l.num(float64(x), 0) }
+	num := func(text string) cell { return cell{Text: text, Class: "n"} }
+	unit := func(code string) cell { return cell{Text: name(code), Sub: code} }
+	weakUnits := &tableView{Head: []string{w.ColUnit, w.ColReceived, w.ColSettled, w.ColNot, w.ColInProgress, w.ColRate,
+		w.ColLimit, w.ColMedian, w.ColOpen, w.ColEscalation, w.ColRepeat}, Empty: w.WeakNone}
+	weakTeams := &tableView{Head: []string{w.ColUnit, w.ColTeam, w.ColReceived, w.ColRate, w.ColLimit}}
 	for _, r := range d.Card.Units {
 		if r.Weak {
-			v.WeakRows = append(v.WeakRows, row(r))
+			weakUnits.Rows = append(weakUnits.Rows, []cell{unit(r.UnitCode), num(n(r.Received)), num(n(r.Tally.Settled)),
+				num(n(r.NotSettled)), num(n(r.InProgress)), num(l.pct(r.SettledRate())), num(l.pct(r.Settled.Limits.Lower998)),
+				num(l.num(r.MedianDaysToClose, 0)), num(n(r.OpenByAge[2] + r.OpenByAge[3])), num(l.pct(r.EscalationShare())),
+				num(n(r.Repeat))})
 		}
 	}
 	for _, r := range d.Card.Teams {
 		if r.Weak {
-			v.WeakTeams = append(v.WeakTeams, row(r))
+			weakTeams.Rows = append(weakTeams.Rows, []cell{unit(r.UnitCode), {Text: r.Team}, num(n(r.Received)),
+				num(l.pct(r.SettledRate())), num(l.pct(r.Settled.Limits.Lower998))})
 		}
 	}
-	v.SilentHeading = fmt.Sprintf(w.SilentHeading, d.SilentWeeks)
+	silent := &tableView{Head: []string{w.ColUnit, w.ColLast, w.ColWeeks}, Empty: w.SilentNone}
 	for _, s := range d.Silent {
-		ps := perfSilent{Unit: name(s.UnitCode), Code: s.UnitCode, Last: w.Never, Weeks: "–"}
+		last, weeks := w.Never, "–"
 		if s.Weeks >= 0 {
-			ps.Last, ps.Weeks = l.date(s.Last), fmt.Sprintf(w.SilentFmt, s.Weeks)
+			last, weeks = l.date(s.Last), fmt.Sprintf(w.SilentFmt, s.Weeks)
 		}
-		v.Silent = append(v.Silent, ps)
+		silent.Rows = append(silent.Rows, []cell{unit(s.UnitCode), {Text: last}, num(weeks)})
 	}
 	rows, cityRow := d.Table.Rows, d.Table.City
+	official := &tableView{Head: []string{w.ColUnit, w.ColTeams, w.ColReceived, w.ColSettled, w.ColNot, w.ColInProgress,
+		w.ColRate, w.ColCivil, w.ColFamily, w.ColOther}}
+	tableNote := ""
 	if d.Table.Projected {
 		rows, cityRow = d.Table.Estimate, d.Table.EstimateCity
+		official.Class, tableNote = "projected", w.TableProjected
 	}
-	tr := func(r scorecard.TableRow, city bool) perfTableRow {
-		n := func(x int) string { return l.num(float64(x), 0) }
-		nm := name(r.UnitCode)
-		if city {
-			nm = w.CityRow
+	tr := func(r scorecard.TableRow, isCity bool) []cell {
+		first, class := cell{Text: name(r.UnitCode), Sub: r.UnitCode}, "n"
+		if isCity {
+			first, class = cell{Text: w.CityRow, Sub: r.UnitCode, Class: "city"}, "n city"
 		}
-		rt := r.SettledRate()
 		rs := "–"
-		if !math.IsNaN(rt) {
+		if rt := r.SettledRate(); !math.IsNaN(rt) {
 			rs = l.num(100*rt, 1) + "%"
 		}
-		return perfTableRow{Name: nm, Code: r.UnitCode, Teams: n(r.Teams), Received: n(r.Received), Settled: n(r.Settled),
-			Not: n(r.NotSettled), InProgress: n(r.InProgress), Rate: rs, Civil: n(r.ByCategory[0]), Fam: n(r.ByCategory[1]),
-			Oth: n(r.ByCategory[2]), City: city}
+		out := []cell{first}
+		for _, v := range []string{n(r.Teams), n(r.Received), n(r.Settled), n(r.NotSettled), n(r.InProgress), rs,
+			n(r.ByCategory[0]), n(r.ByCategory[1]), n(r.ByCategory[2])} {
+			out = append(out, cell{Text: v, Class: class})
+		}
+		return out
 	}
 	for _, r := range rows {
-		v.Table = append(v.Table, tr(r, false))
+		official.Rows = append(official.Rows, tr(r, false))
 	}
-	v.Table = append(v.Table, tr(cityRow, true))
-	var buf bytes.Buffer
-	if err := perfTemplate.Execute(&buf, v); err != nil {
-		return nil, fmt.Errorf("charts: render performance page: %w", err)
-	}
-	return buf.Bytes(), nil
-}
+	official.Rows = append(official.Rows, tr(cityRow, true))
 
-var perfTemplate = template.Must(template.New("perf").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body{font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#222;background:#fff}
-h1{font-size:1.5em;margin:0.4em 0}
-h2{font-size:1.2em;margin:1.4em 0 0.5em;border-bottom:1px solid #ddd;padding-bottom:4px}
-.meta,.note{color:#555;font-size:0.9em}
-.figures{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
-.figure{flex:1 1 200px;border:1px solid #ddd;border-radius:6px;padding:10px 14px;background:#fafafa}
-.figure .value{font-size:1.8em;font-weight:bold}
-.chart{width:100%;border:1px solid #eee}
-#{{.SettledID}},#{{.EscalationID}}{height:460px}
-#{{.TrendID}}{height:360px}
-table{border-collapse:collapse;width:100%;font-size:0.9em}
-th,td{border:1px solid #ddd;padding:5px 7px;vertical-align:top}
-th{background:#f3f3f3;text-align:left}
-td.n{text-align:right;white-space:nowrap}
-tr.city td{font-weight:bold;background:#f7f7f7}
-table.projected td.n{font-style:italic;background:#fff8e1}
-footer{margin-top:2em;border-top:1px solid #ddd;padding-top:8px;font-size:0.9em;color:#444}
-</style>
-<script>{{.ECharts}}</script>
-</head>
-<body>
-<header>
-<h1>{{.Title}}</h1>
-<p class="meta">{{.L.AsOf}}: {{.AsOf}}</p>
-</header>
-<section id="headline">
-<h2>{{.L.Headline}}</h2>
-<div class="figures">
-{{- range .Figures}}
-<div class="figure"><div class="value">{{.Value}}</div><div class="label">{{.Label}}</div></div>
-{{- end}}
-</div>
-</section>
-<section id="funnel-settled">
-<h2>{{.L.FunnelSettled}}</h2>
-<p class="note">{{.L.FunnelSettledNote}} {{.Dispersion}}</p>
-<div class="chart" id="{{.SettledID}}"></div>
-</section>
-<section id="weak">
-<h2>{{.L.WeakHeading}}</h2>
-{{- if .WeakRows}}
-<table>
-<thead><tr><th>{{.L.ColUnit}}</th><th>{{.L.ColReceived}}</th><th>{{.L.ColSettled}}</th><th>{{.L.ColNot}}</th><th>{{.L.ColInProgress}}</th><th>{{.L.ColRate}}</th><th>{{.L.ColLimit}}</th><th>{{.L.ColMedian}}</th><th>{{.L.ColOpen}}</th><th>{{.L.ColEscalation}}</th><th>{{.L.ColRepeat}}</th></tr></thead>
-<tbody>
-{{- range .WeakRows}}
-<tr><td>{{.Unit}} <span class="meta">({{.Code}})</span></td><td class="n">{{.Received}}</td><td class="n">{{.Settled}}</td><td class="n">{{.Not}}</td><td class="n">{{.InProgress}}</td><td class="n">{{.Rate}}</td><td class="n">{{.Limit}}</td><td class="n">{{.Median}}</td><td class="n">{{.Open}}</td><td class="n">{{.Esc}}</td><td class="n">{{.Repeat}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-{{- else}}
-<p>{{.L.WeakNone}}</p>
-{{- end}}
-{{- if .WeakTeams}}
-<h3>{{.L.WeakTeamsHeading}}</h3>
-<table>
-<thead><tr><th>{{.L.ColUnit}}</th><th>{{.L.ColTeam}}</th><th>{{.L.ColReceived}}</th><th>{{.L.ColRate}}</th><th>{{.L.ColLimit}}</th></tr></thead>
-<tbody>
-{{- range .WeakTeams}}
-<tr><td>{{.Unit}} <span class="meta">({{.Code}})</span></td><td>{{.Team}}</td><td class="n">{{.Received}}</td><td class="n">{{.Rate}}</td><td class="n">{{.Limit}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-{{- end}}
-</section>
-<section id="funnel-escalation">
-<h2>{{.L.FunnelEscalation}}</h2>
-<p class="note">{{.L.FunnelEscalationNote}}</p>
-<div class="chart" id="{{.EscalationID}}"></div>
-</section>
-<section id="silent">
-<h2>{{.SilentHeading}}</h2>
-{{- if .Silent}}
-<table>
-<thead><tr><th>{{.L.ColUnit}}</th><th>{{.L.ColLast}}</th><th>{{.L.ColWeeks}}</th></tr></thead>
-<tbody>
-{{- range .Silent}}
-<tr><td>{{.Unit}} <span class="meta">({{.Code}})</span></td><td>{{.Last}}</td><td class="n">{{.Weeks}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-{{- else}}
-<p>{{.L.SilentNone}}</p>
-{{- end}}
-</section>
-<section id="trend">
-<h2>{{.L.TrendHeading}}</h2>
-<div class="chart" id="{{.TrendID}}"></div>
-</section>
-<section id="official-table">
-<h2>{{.L.TableHeading}}</h2>
-{{- if .Projected}}
-<p class="note">{{.L.TableProjected}}</p>
-{{- end}}
-<table{{if .Projected}} class="projected"{{end}}>
-<thead><tr><th>{{.L.ColUnit}}</th><th>{{.L.ColTeams}}</th><th>{{.L.ColReceived}}</th><th>{{.L.ColSettled}}</th><th>{{.L.ColNot}}</th><th>{{.L.ColInProgress}}</th><th>{{.L.ColRate}}</th><th>{{.L.ColCivil}}</th><th>{{.L.ColFamily}}</th><th>{{.L.ColOther}}</th></tr></thead>
-<tbody>
-{{- range .Table}}
-<tr{{if .City}} class="city"{{end}}><td>{{.Name}}{{if .Code}} <span class="meta">({{.Code}})</span>{{end}}</td><td class="n">{{.Teams}}</td><td class="n">{{.Received}}</td><td class="n">{{.Settled}}</td><td class="n">{{.Not}}</td><td class="n">{{.InProgress}}</td><td class="n">{{.Rate}}</td><td class="n">{{.Civil}}</td><td class="n">{{.Fam}}</td><td class="n">{{.Oth}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-</section>
-<footer>
-<p class="note">{{.L.MethodNote}}</p>
-{{- if .GeneratedAt}}
-<p id="generated-at">{{.GeneratedAt}}</p>
-{{- end}}
-</footer>
-<script>
-(function () {
-  "use strict";
-  var charts = [];
-  function show(id, option) {
-    var chart = echarts.init(document.getElementById(id), null, {renderer: "canvas"});
-    chart.setOption(option);
-    charts.push(chart);
-  }
-  show({{.SettledID}}, {{.SettledOption}});
-  show({{.EscalationID}}, {{.EscalationOption}});
-  show({{.TrendID}}, {{.TrendOp}});
-  window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.resize(); });
-  });
-})();
-</script>
-</body>
-</html>
-`))
+	pg.Sections = append(pg.Sections,
+		section{ID: "perf-headline", Heading: w.Headline, Figures: []figure{{Label: w.Received, Value: n(city.Received)},
+			{Label: w.SettledRate, Value: rate}, {Label: w.WeakUnits, Value: n(len(weak))},
+			{Label: w.SilentUnits, Value: n(len(d.Silent))}}},
+		section{ID: "funnel-settled", Heading: w.FunnelSettled, Note: w.FunnelSettledNote + dispersion,
+			Charts: []chartView{{ID: PerfSettledID, Height: 460, Option: template.JS(so)}}},
+		section{ID: "weak", Heading: w.WeakHeading, Table: weakUnits})
+	if len(weakTeams.Rows) > 0 {
+		pg.Sections = append(pg.Sections, section{ID: "weak-teams", Heading: w.WeakTeamsHeading, Table: weakTeams})
+	}
+	pg.Sections = append(pg.Sections,
+		section{ID: "funnel-escalation", Heading: w.FunnelEscalation, Note: w.FunnelEscalationNote,
+			Charts: []chartView{{ID: PerfEscalationID, Height: 460, Option: template.JS(eo)}}},
+		section{ID: "silent", Heading: fmt.Sprintf(w.SilentHeading, d.SilentWeeks), Table: silent},
+		section{ID: "trend", Heading: w.TrendHeading, Charts: []chartView{{ID: PerfTrendID, Height: 360, Option: template.JS(to)}}},
+		section{ID: "official-table", Heading: w.TableHeading, Note: tableNote, Table: official})
+	return pg, nil
+}

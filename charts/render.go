@@ -43,7 +43,9 @@ func (r *renderer) render(pg *pageSpec) ([]byte, error) {
 	pg.MapName = MapName
 	pg.MapFile = MapFile
 	pg.RunID = r.d.RunID
-	pg.MethodNote = fmt.Sprintf(r.l.MethodNote, r.d.Window)
+	if pg.MethodNote == "" { // a page with its own method (performance) keeps it
+		pg.MethodNote = fmt.Sprintf(r.l.MethodNote, r.d.Window)
+	}
 	if !r.d.GeneratedAt.IsZero() {
 		// Shown in Vietnam's time (UTC+7, no daylight saving), dd/mm/yyyy.
 		pg.GeneratedAt = r.d.GeneratedAt.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04") + " (UTC+7)"
@@ -58,11 +60,21 @@ func (r *renderer) render(pg *pageSpec) ([]byte, error) {
 	if r.d.Model != nil {
 		nav = append(nav, link{Href: ModelFile, Text: r.l.model().Nav})
 	}
+	if r.performance() {
+		nav = append(nav, link{Href: PerformanceFile, Text: r.l.perf().Nav})
+	}
 	for i := range nav {
 		nav[i].Current = pg.Root == "" && nav[i].Href == pg.currentFile()
 		nav[i].Href = pg.Root + nav[i].Href
 	}
 	pg.Nav = nav
+	return executeLayout(pg)
+}
+
+// executeLayout checks the chart ids of the page's sections, collects the
+// charts and executes the common layout: every page of the report and the
+// scorecard's standalone performance page go through it.
+func executeLayout(pg *pageSpec) ([]byte, error) {
 	pg.Charts = nil
 	for _, s := range pg.Sections {
 		for _, c := range s.Charts {
@@ -79,8 +91,14 @@ func (r *renderer) render(pg *pageSpec) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// performance reports whether the report carries the performance page.
+func (r *renderer) performance() bool { return r.d.Performance != nil && !r.public }
+
 // currentFile guesses the page's own file from its sections (for the nav).
 func (pg *pageSpec) currentFile() string {
+	if pg.File != "" {
+		return pg.File
+	}
 	if len(pg.Sections) == 0 {
 		return ""
 	}

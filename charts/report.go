@@ -48,6 +48,11 @@ type ReportData struct {
 	// Nowcast of the last weeks (logbooks still arriving); nil when the
 	// warehouse has no arrival dates. See nowcast.go.
 	Nowcast *Nowcast
+	// Performance is the mediation performance of the period (the scorecard,
+	// issue 10); performance.html, linked from every page's navigation, when
+	// set and the audience is internal (its tables show exact small counts).
+	// Its Lang is ignored: the page is in the report's language.
+	Performance *PerformanceData
 }
 
 // WeekTotal is the city-wide count of one week.
@@ -192,6 +197,12 @@ func renderAll(d *ReportData, echartsJS []byte) ([]renderedPage, error) {
 	if d.Model != nil {
 		mp, err := r.modelPage()
 		if err := add(ModelFile, mp, err); err != nil {
+			return nil, err
+		}
+	}
+	if r.performance() {
+		pp, err := performancePage(d.Performance, l)
+		if err := add(PerformanceFile, pp, err); err != nil {
 			return nil, err
 		}
 	}

@@ -80,7 +80,7 @@ Usage:
   canhbao ingest   [--db FILE] [--json] [--format F] [--encoding E] [--delimiter D] [--mapping M] [--arrived DATE] [--backfill] FILE...
   canhbao quarantine export [--db FILE] --out FILE.csv|FILE.xlsx [--batch ID]
   canhbao analyze  [--db FILE] [--week YYYY-Www] [--risk-refit-weeks N]
-  canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en] [--audience internal|public]
+  canhbao report   [--db FILE] [--week YYYY-Www] --out DIR [--lang vi|en] [--audience internal|public] [--delay-weeks D] [--performance=false]
   canhbao detect   --method NAME [method options] --in SERIES.csv --out RESULT.csv
   canhbao scorecard [--db FILE] --period 2026-H1|2026|2026-Q3 --out DIR [--lang vi|en] [--as-of DATE]
   canhbao backtest [--db FILE] [--from YYYY-Www] [--to YYYY-Www] [--truth FILE.csv] [--budget K] [--json]

@@ -13,14 +13,22 @@ import (
 // system saw them on the day of the run (issue 11): nil when the warehouse
 // has no arrival dates or every nowcast week is already complete (a report
 // of an old week). A nowcast that cannot be made (no delivery in the delay
-// window) is a warning on stderr, not a failed report.
+// window) is a warning on stderr, not a failed report. The band covers the
+// weeks of opt (the run's nowcast_weeks, report --delay-weeks), else those
+// of this Main's analyze --nowcast, else the default 6.
 func (m *Main) reportNowcast(ctx context.Context, w *warehouse.Warehouse, run *warehouse.Run,
-	groupOf map[string]string) (*charts.Nowcast, error) {
+	groupOf map[string]string, opt *nowcastOptions) (*charts.Nowcast, error) {
 	has, err := w.HasArrivals(ctx)
 	if err != nil || !has {
 		return nil, err
 	}
 	o := defaultNowcastOptions()
+	switch {
+	case opt != nil:
+		o = *opt
+	case m.nowcast != nil:
+		o = *m.nowcast
+	}
 	wk := run.Week
 	asOf := hanoiDate(run.CreatedAt)
 	from := wk.Add(-(o.Nowcast.Weeks + o.Nowcast.PriorWeeks - 1))

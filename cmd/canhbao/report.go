@@ -7,12 +7,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/canhbao/canhbao/analysis"
 	"github.com/canhbao/canhbao/charts"
 	"github.com/canhbao/canhbao/export"
 	"github.com/canhbao/canhbao/models"
+	"github.com/canhbao/canhbao/scorecard"
 	"github.com/canhbao/canhbao/warehouse"
 )
 
@@ -25,11 +27,20 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	lang := fs.String("lang", "vi", "report language: vi or en")
 	audience := fs.String("audience", charts.AudienceInternal, "internal (case lists, exact counts) or public (no case lists, counts below 3 as <3)")
 	echarts := fs.String("echarts", "", "path to echarts.min.js (default: $CANHBAO_ECHARTS or node_modules/echarts/dist/echarts.min.js found from here upward)")
+	// The "data still arriving" band: the same settings as analyze --nowcast
+	// (--delay-weeks weeks), so that the band covers the weeks the analysis
+	// replaced.
+	nco := defaultNowcastOptions()
+	nco.declare(fs)
+	perf := fs.Bool("performance", true, "include performance.html, the mediation performance of the report week's year to date (as canhbao scorecard does), linked from every page; internal audience only")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if *out == "" {
 		return &usageError{"report: --out is required"}
+	}
+	if err := nco.validate(); err != nil {
+		return err
 	}
 	if *lang != "vi" && *lang != "en" {
 		return &usageError{fmt.Sprintf("report: --lang %q: want vi or en", *lang)}
@@ -53,13 +64,21 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 			return fmt.Errorf("report: no analysis run in %s: run `canhbao analyze` first", *db)
 		}
 	}
-	return m.reportFor(ctx, w, wk, reportOptions{Out: *out, Lang: *lang, Audience: *audience, ECharts: *echarts})
+	return m.reportFor(ctx, w, wk, reportOptions{Out: *out, Lang: *lang, Audience: *audience, ECharts: *echarts, Nowcast: &nco,
+		Performance: *perf})
 }
 
 // reportOptions are the choices of one report.
 type reportOptions struct {
 	Out, Lang, Audience, ECharts string
 	Warnings                     []string // shown as a banner on every page
+	// Nowcast sets the band of the last weeks (Nowcast.Weeks of them, the
+	// run's nowcast_weeks); nil: the analysis's settings when this Main ran
+	// analyze --nowcast, else the defaults.
+	Nowcast *nowcastOptions
+	// Performance adds performance.html (internal audience only): the
+	// scorecard of the calendar year of the report week, as of its Sunday.
+	Performance bool
 }
 
 // Report settings: how much history the pages show and the thresholds of
@@ -207,14 +226,35 @@ func (m *Main) reportData(ctx context.Context, w *warehouse.Warehouse, run *ware
 	if d.Model, err = modelQuality(ctx, w); err != nil {
 		return nil, nil, err
 	}
-	if d.Nowcast, err = m.reportNowcast(ctx, w, run, d.FormerDistrict); err != nil {
+	if d.Nowcast, err = m.reportNowcast(ctx, w, run, d.FormerDistrict, o.Nowcast); err != nil {
 		return nil, nil, err
+	}
+	if o.Performance && o.Audience != charts.AudiencePublic {
+		if d.Performance, err = m.reportPerformance(ctx, w, wk, o.Lang); err != nil {
+			return nil, nil, err
+		}
 	}
 	all, err := w.AllIndicators(ctx, wk)
 	if err != nil {
 		return nil, nil, err
 	}
 	return d, all, nil
+}
+
+// reportPerformance is the report's performance page: the scorecard
+// (`canhbao scorecard --period YYYY --as-of SUNDAY`) of the calendar year
+// of week wk, with the figures drawn up as of the week's Sunday, so a
+// weekly report shows the year to date (projected to the whole year in the
+// official table) and a re-run of the week shows the same figures.
+func (m *Main) reportPerformance(ctx context.Context, w *warehouse.Warehouse, wk models.Week, lang string) (*charts.PerformanceData, error) {
+	asOf := wk.Sunday()
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	p, err := scorecard.ParsePeriod(strconv.Itoa(asOf.Year()))
+	if err != nil {
+		return nil, err
+	}
+	return m.performanceData(ctx, w, scorecardConfig{Lang: lang, Period: p, AsOf: asOf, SilentWeeks: silentWeeks,
+		Level: scorecard.Level998, TrendMonths: 24})
 }
 
 // unitPanel reads the per-unit weekly series of the locality pages and

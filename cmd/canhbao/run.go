@@ -245,8 +245,10 @@ func (m *Main) batch(ctx context.Context, cfg Config, wk models.Week, arr arriva
 			return err
 		}
 		defer os.RemoveAll(tmp) // gone after a successful publish; removes a failed attempt
+		// The report's nowcast band follows nowcast_weeks, nowcast on or off.
+		nco := cfg.NowcastOptions()
 		opt := reportOptions{Out: tmp, Lang: cfg.Report.Language, Audience: charts.AudienceInternal,
-			ECharts: cfg.Paths.ECharts, Warnings: problems}
+			ECharts: cfg.Paths.ECharts, Warnings: problems, Nowcast: &nco, Performance: true}
 		if err := stage.reportFor(ctx, w, wk, opt); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}

@@ -771,6 +771,55 @@ func TestRunNowcastConfig(t *testing.T) {
 		!strings.Contains(out.String(), "last 4 weeks replaced") {
 		t.Errorf("run log has no nowcast of the last 4 weeks:\n%s", out)
 	}
+	// The report's "data still arriving" band follows nowcast_weeks (it was
+	// always 6 weeks), and report --delay-weeks sets it by hand.
+	bandNote := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`Data still arriving: the last (\d+) weeks are nowcast`).FindSubmatch(b)
+		if m == nil {
+			return ""
+		}
+		return string(m[1])
+	}
+	if got := bandNote(filepath.Join(dir, "reports", "2026-W47", "index.html")); got != "4" {
+		t.Errorf("published report: nowcast band of %q weeks, want nowcast_weeks = 4", got)
+	}
+	rep3 := filepath.Join(dir, "rep3")
+	if err := m.Run(ctx, []string{"report", "--db", db, "--week", "2026-W47", "--lang", "en", "--delay-weeks", "3",
+		"--echarts", findEChartsPath(t), "--out", rep3}); err != nil {
+		t.Fatalf("report --delay-weeks 3: %v\n%s", err, out)
+	}
+	if got := bandNote(filepath.Join(rep3, "index.html")); got != "3" {
+		t.Errorf("report --delay-weeks 3: nowcast band of %q weeks, want 3", got)
+	}
+	if err := m.Run(ctx, []string{"report", "--db", db, "--delay-weeks", "0", "--out", rep3}); exitCode(err) != exitUsage {
+		t.Errorf("report --delay-weeks 0: %v, want a usage error", err)
+	}
+	// The published report carries the year's performance page, linked from
+	// its navigation, with the figures `scorecard` gives for the same period
+	// and day (the week's Sunday).
+	pub := filepath.Join(dir, "reports", "2026-W47")
+	idx, _ := os.ReadFile(filepath.Join(pub, "index.html"))
+	if !strings.Contains(string(idx), `<a href="performance.html">Mediation performance</a>`) {
+		t.Errorf("published index.html has no link to performance.html")
+	}
+	sc := filepath.Join(dir, "scorecard")
+	if err := m.Run(ctx, []string{"scorecard", "--db", db, "--period", "2026", "--as-of", "22/11/2026", "--lang", "en",
+		"--echarts", findEChartsPath(t), "--out", sc}); err != nil {
+		t.Fatalf("scorecard: %v\n%s", err, out)
+	}
+	figures := regexp.MustCompile(`(?s)<div class="figures">.*?</div>\n</div>`)
+	inReport, _ := os.ReadFile(filepath.Join(pub, "performance.html"))
+	alone, _ := os.ReadFile(filepath.Join(sc, "performance.html"))
+	if f := figures.Find(inReport); f == nil || !bytes.Equal(f, figures.Find(alone)) {
+		t.Errorf("performance figures in the report %q, scorecard's %q", f, figures.Find(alone))
+	}
+	if !bytes.Contains(inReport, []byte(`<script src="echarts.min.js">`)) {
+		t.Errorf("the report's performance page does not load the report's echarts.min.js")
+	}
 	w, err := warehouse.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -798,6 +847,25 @@ func TestRunNowcastConfig(t *testing.T) {
 		t.Errorf("window observed %.1f with the nowcast, %v cases held: want the nowcast above", obs, held)
 	}
 	t.Logf("run %s: window observed %.1f (nowcast), %v cases arrived", run.Method, obs, held)
+
+	// With the nowcast off for the analysis, the report's band still covers
+	// nowcast_weeks weeks (before, always 6).
+	w.Close() // the run below opens the warehouse
+	off := strings.Replace(body, "nowcast = true\nnowcast_weeks = 4", "nowcast = false\nnowcast_weeks = 3", 1)
+	if off == body {
+		t.Fatal("configuration not rewritten")
+	}
+	if err := os.WriteFile(cfg, []byte(off), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := m.Now().Add(time.Hour) // the same run day; a new run id
+	m.Now = func() time.Time { return later }
+	if err := m.Run(ctx, []string{"run", "--config", cfg}); err != nil {
+		t.Fatalf("run, nowcast off: %v\n%s", err, out)
+	}
+	if got := bandNote(filepath.Join(dir, "reports", "2026-W47", "index.html")); got != "3" {
+		t.Errorf("run with nowcast off, nowcast_weeks = 3: nowcast band of %q weeks, want 3", got)
+	}
 }
 
 // TestRunLockStale covers the lock file on its own: busy while a live

@@ -91,9 +91,51 @@ func (m *Main) scorecard(ctx context.Context, cfg scorecardConfig) error {
 		return err
 	}
 	defer w.Close()
-	g, err := w.Geography(ctx)
+	d, err := m.performanceData(ctx, w, cfg)
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(cfg.Out, 0o750); err != nil {
+		return err
+	}
+	if err := charts.WritePerformance(cfg.Out, d, js); err != nil {
+		return err
+	}
+	p, table, card := cfg.Period, d.Table, d.Card
+	var xb bytes.Buffer
+	if err := scorecard.WriteXLSX(&xb, table); err != nil {
+		return err
+	}
+	xlsxName := "bieu_hoa_giai_" + p.Label + ".xlsx"
+	if err := os.WriteFile(filepath.Join(cfg.Out, xlsxName), xb.Bytes(), 0o640); err != nil {
+		return err
+	}
+	names := make(map[string]string, len(d.Units))
+	for _, u := range d.Units {
+		names[u.Code] = u.FullName
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Out, scorecardCSV), indicatorsCSV(card, names), 0o640); err != nil {
+		return err
+	}
+	est := ""
+	if table.Projected {
+		est = fmt.Sprintf(" (projected by %s, factor %.3f)", table.Method, table.Factor)
+	}
+	fmt.Fprintf(m.Stdout, "scorecard: %s as of %s: %d cases, %d weak units, %d silent units%s -> %s, %s, %s\n",
+		p.Label, cfg.AsOf.Format("2006-01-02"), table.City.Received, len(card.WeakUnits()), len(d.Silent), est,
+		filepath.Join(cfg.Out, charts.PerformanceFile), filepath.Join(cfg.Out, xlsxName), filepath.Join(cfg.Out, scorecardCSV))
+	return nil
+}
+
+// performanceData reads and computes what the performance page shows (the
+// scorecard command's page, and the weekly report's performance.html):
+// indicators per unit and team with their funnel limits, the official
+// table (projected when the period ends after cfg.AsOf), silent units and
+// the monthly settled-rate trend.
+func (m *Main) performanceData(ctx context.Context, w *warehouse.Warehouse, cfg scorecardConfig) (*charts.PerformanceData, error) {
+	g, err := w.Geography(ctx)
+	if err != nil {
+		return nil, err
 	}
 	p := cfg.Period
 	end := p.To
@@ -102,11 +144,11 @@ func (m *Main) scorecard(ctx context.Context, cfg scorecardConfig) error {
 	}
 	tallies, err := w.Scorecard(ctx, p.From, p.To, cfg.AsOf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	card, err := scorecard.Build(tallies, scorecard.Options{Level: cfg.Level})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	units := g.Current()
 	codes := make([]string, len(units))
@@ -117,30 +159,30 @@ func (m *Main) scorecard(ctx context.Context, cfg scorecardConfig) error {
 	}
 	teams, err := w.TeamCounts(ctx, end)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var last scorecard.LastYear
 	if cfg.AsOf.Before(p.To) {
 		ly := p.YearEarlier()
 		if last.ToDate, err = w.CountReceived(ctx, ly.From, cfg.AsOf.AddDate(-1, 0, 0)); err != nil {
-			return err
+			return nil, err
 		}
 		if last.Total, err = w.CountReceived(ctx, ly.From, ly.To); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	table, err := scorecard.BuildTable(p, cfg.AsOf, codes, names, teams, tallies, last)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lastCase, err := w.LastCaseDates(ctx, cfg.AsOf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	silent := scorecard.SilentUnits(codes, lastCase, cfg.AsOf, cfg.SilentWeeks)
 	months, err := w.MonthlyRates(ctx, end.AddDate(0, -(cfg.TrendMonths-1), 0), end, cfg.AsOf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := &charts.PerformanceData{Lang: cfg.Lang, Period: p, AsOf: cfg.AsOf, Units: units, Card: card, Silent: silent,
 		SilentWeeks: cfg.SilentWeeks, Table: table, GeneratedAt: m.Now()}
@@ -148,31 +190,7 @@ func (m *Main) scorecard(ctx context.Context, cfg scorecardConfig) error {
 		d.Trend = append(d.Trend, charts.PerfMonth{Label: mr.Month.Format("2006-01"), Received: mr.Received,
 			Settled: mr.Settled, InProgress: mr.InProgress})
 	}
-	if err := os.MkdirAll(cfg.Out, 0o750); err != nil {
-		return err
-	}
-	if err := charts.WritePerformance(cfg.Out, d, js); err != nil {
-		return err
-	}
-	var xb bytes.Buffer
-	if err := scorecard.WriteXLSX(&xb, table); err != nil {
-		return err
-	}
-	xlsxName := "bieu_hoa_giai_" + p.Label + ".xlsx"
-	if err := os.WriteFile(filepath.Join(cfg.Out, xlsxName), xb.Bytes(), 0o640); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(cfg.Out, scorecardCSV), indicatorsCSV(card, names), 0o640); err != nil {
-		return err
-	}
-	est := ""
-	if table.Projected {
-		est = fmt.Sprintf(" (projected by %s, factor %.3f)", table.Method, table.Factor)
-	}
-	fmt.Fprintf(m.Stdout, "scorecard: %s as of %s: %d cases, %d weak units, %d silent units%s -> %s, %s, %s\n",
-		p.Label, cfg.AsOf.Format("2006-01-02"), table.City.Received, len(card.WeakUnits()), len(silent), est,
-		filepath.Join(cfg.Out, charts.PerformanceFile), filepath.Join(cfg.Out, xlsxName), filepath.Join(cfg.Out, scorecardCSV))
-	return nil
+	return d, nil
 }
 
 // indicatorsCSV writes one row per unit and team with the indicators and
