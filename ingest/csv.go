@@ -44,6 +44,13 @@ type Stats struct{ Read, Emitted, Quarantined, Ignored int }
 type Record struct {
 	Row  int // 1-based line of the record's start in the file
 	Case *models.Case
+	// Aggregated marks a row of a source with a count column (weekly
+	// counts per area), Count its count. Parse emits such a row as Count
+	// records with keys Key+"#1".."#n" (whatever n, so that a count that
+	// grows in a re-sent file adds cases) and counts a row of count 0 as
+	// ignored; the records it emits have Aggregated false.
+	Aggregated bool
+	Count      int
 	Err  *models.RowError
 	// Cells is the quarantined row cell by cell, labelled by its header and
 	// masked like RowError.Raw, for an export that can be corrected and
@@ -350,7 +357,7 @@ func labelRow(cells []string) int {
 // colIndex holds the column of each field read by data (-1 when absent).
 type colIndex struct {
 	caseID, seq, received, closed, unitCode, unitName, district, village, team, parties, summary,
-	category, outcome, settled, notSettled, violence, crime, referred int
+	category, outcome, settled, notSettled, violence, crime, referred, count int
 }
 
 // index fills p.ix from p.at (once the header is complete).
@@ -363,7 +370,7 @@ func (p *parser) index() {
 	}
 	p.ix = colIndex{at(fCaseID), at(fSeq), at(fReceived), at(fClosed), at(fUnitCode), at(fUnitName), at(fDistrict),
 		at(fVillage), at(fTeam), at(fParties), at(fSummary), at(fCategory), at(fOutcome), at(fSettled),
-		at(fNotSettled), at(fViolence), at(fCrime), at(fReferred)}
+		at(fNotSettled), at(fViolence), at(fCrime), at(fReferred), at(fCount)}
 }
 
 // c returns the trimmed cell of column i ("" when absent): p.cell by index.
@@ -642,6 +649,12 @@ func (p *parser) data(cells []string, line int, excelDates bool, sc *scratch) Re
 		ps.add(fCrime, err)
 	}
 	c.ReferredTo = parseReferral(p.c(cells, x.referred))
+	count := 0
+	if x.count >= 0 {
+		if count, err = parseCount(p.c(cells, x.count)); err != nil {
+			ps.add(fCount, err)
+		}
+	}
 
 	if !c.ReceivedDate.IsZero() {
 		code, name, district := p.c(cells, x.unitCode), p.c(cells, x.unitName), p.c(cells, x.district)
@@ -682,7 +695,7 @@ func (p *parser) data(cells []string, line int, excelDates bool, sc *scratch) Re
 		ps.list = append(ps.list, *fe)
 		return fail(ps)
 	}
-	return Record{Row: line, Case: c}
+	return Record{Row: line, Case: c, Aggregated: x.count >= 0, Count: count}
 }
 
 // outcome reads the outcome column, or else the official form's two marked

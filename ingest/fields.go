@@ -33,6 +33,7 @@ const (
 	fNotes      = "notes"
 	fMediators  = "mediators" // names of mediators: personal, never stored
 	fAgreement  = "agreement" // what the parties agreed: free text, never stored
+	fCount      = "count"     // cases a row stands for (aggregated sources: weekly counts per area)
 )
 
 // labels lists the header labels of each field. They are compared by
@@ -60,6 +61,7 @@ var labels = map[string][]string{
 	fNotes:      {"Ghi chú", "notes"},
 	fMediators:  {"Họ và tên hòa giải viên, người được mời tham gia", "Họ và tên hòa giải viên", "Hòa giải viên", "mediators"},
 	fAgreement:  {"Thỏa thuận của các bên", "Thỏa thuận", "agreement"},
+	fCount:      {"Số vụ việc", "Số vụ", "count", "case_count", "n_cases"},
 }
 
 // labelField maps labelKey(label) to its field.
@@ -121,6 +123,14 @@ func daysIn(m, y int) int {
 
 func parseDateSlow(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	// an ISO week ("2019-W05", "2019W05"), as aggregated sources write
+	// weekly counts: its Monday (weeks are what the analysis counts by)
+	if len(s) >= 7 && len(s) <= 8 && (strings.IndexByte(s, 'W') == len(s)-3 || strings.IndexByte(s, 'w') == len(s)-3) {
+		if w, err := models.ParseWeek(s); err == nil {
+			return w.Monday(), nil
+		}
+		return time.Time{}, fmt.Errorf("%q is not an ISO week (want YYYY-Www)", s)
+	}
 	v := s
 	if i := strings.IndexAny(v, " T"); i >= 0 {
 		v = v[:i]
@@ -244,6 +254,32 @@ func parseReferral(s string) models.Referral {
 
 // parseSeq reads STT ("12", "12."); anything else is 0: STT is never an
 // identity, so a bad one does not quarantine the row.
+// maxRowCount bounds the cases one row of an aggregated source may stand
+// for: a larger count is more likely a typo (or a total) than one area's
+// week, and each case is a row in the warehouse.
+const maxRowCount = 100_000
+
+// parseCount reads the count cell of an aggregated source: a whole number
+// from 0 to maxRowCount ("12", "12.0", " 12 ").
+func parseCount(s string) (int, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, fmt.Errorf("missing (a row of an aggregated source needs its count)")
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(t, 64)
+		if ferr != nil || f != float64(int64(f)) {
+			return 0, fmt.Errorf("%q is not a whole number of cases", s)
+		}
+		n = int(f)
+	}
+	if n < 0 || n > maxRowCount {
+		return 0, fmt.Errorf("%q is outside 0..%d", s, maxRowCount)
+	}
+	return n, nil
+}
+
 func parseSeq(s string) int {
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(s), "."))
 	if err != nil || n < 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"github.com/canhbao/canhbao/models"
@@ -137,6 +138,20 @@ func runPipeline(file string, rd Reader, opt Options, emit func(Record) error) (
 				st.Ignored++
 				continue
 			}
+			if it.rec.Case != nil && it.rec.Aggregated {
+				// a row of an aggregated source: its count of cases, or none
+				if it.rec.Count == 0 {
+					st.Read++
+					st.Ignored++
+					continue
+				}
+				if err := emitCount(it.rec, emit); err != nil {
+					return finish(err)
+				}
+				st.Read += it.rec.Count
+				st.Emitted += it.rec.Count
+				continue
+			}
 			if err := emit(it.rec); err != nil {
 				return finish(err)
 			}
@@ -152,6 +167,25 @@ func runPipeline(file string, rd Reader, opt Options, emit func(Record) error) (
 		}
 	}
 	return finish(nil)
+}
+
+// emitCount emits a row of an aggregated source that stands for rec.Count
+// cases as that many records, keyed Key+"#1".."#n": a re-sent row with the
+// same count is all duplicates, a larger count loads the extra cases, and
+// counts per unit and week equal the source's. (A re-sent row with a
+// smaller count cannot take cases back: the warehouse keeps what it was
+// sent, see docs/ingest.md.) The cases of one row share everything else,
+// including the current unit a split old unit's row was apportioned to.
+func emitCount(rec Record, emit func(Record) error) error {
+	base := rec.Case.Key
+	for k := 1; k <= rec.Count; k++ {
+		c := *rec.Case
+		c.Key = base + "#" + strconv.Itoa(k)
+		if err := emit(Record{Row: rec.Row, Case: &c}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scratch is what one worker reuses from row to row: the HMAC state, the
