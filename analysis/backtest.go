@@ -98,6 +98,21 @@ type MethodResult struct {
 	// AtAlarms is a detector's own alarm rule (Noufaily: flag a unit in the
 	// weeks its count is above the bound), nil for the other methods.
 	AtAlarms *BudgetPoint `json:"at_alarms,omitempty"`
+	// The rules fixed in advance (see priorRules): at each origin the
+	// threshold (PriorThr*) or the budget K (PriorK*) is chosen on that
+	// origin's calibration block, the weeks before the ones it flags, as the
+	// largest flagging rule with at most 2 (1) false-alarm units a week
+	// there; the points report what it then did on the evaluated weeks
+	// (their false alarms can exceed the limit). Threshold and Budget hold
+	// the median of the choices.
+	PriorThr2 *BudgetPoint `json:"at_2_false_alarms_prior_threshold,omitempty"`
+	PriorThr1 *BudgetPoint `json:"at_1_false_alarm_prior_threshold,omitempty"`
+	PriorK2   *BudgetPoint `json:"at_2_false_alarms_prior_budget,omitempty"`
+	PriorK1   *BudgetPoint `json:"at_1_false_alarm_prior_budget,omitempty"`
+	// Production is the weekly run's own flag rule, for the model only:
+	// Tiers with the configured Budget and each refit's flag threshold
+	// (RiskModel.TierConfig); Threshold holds the median threshold.
+	Production *BudgetPoint `json:"production_rule,omitempty"`
 }
 
 // BacktestResult is the outcome of Backtest.
@@ -146,7 +161,11 @@ type BacktestResult struct {
 // A flag is a false alarm when the unit has no core or spillover episode
 // with start−Horizon <= t <= end+Tail. Without episodes, a false alarm is a
 // flag on a negative unit-week. Units whose mean weekly count before From is
-// under SparseRate are also scored apart.
+// under SparseRate are also scored apart. Besides the best points of the
+// detection curves (picked on the evaluated weeks, so upper bounds), every
+// method gets rules fixed in advance: threshold and budget chosen on each
+// origin's calibration block (priorRules), and the model the weekly run's
+// own rule (MethodResult.Production).
 func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConfig) (*BacktestResult, error) {
 	units, counts := p.Units, p.Counts
 	if err := cfg.Risk.Validate(); err != nil {
@@ -185,6 +204,9 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		prob[m] = make([][]float64, W)
 		score[m] = make([][]float64, W)
 	}
+	relFull := relevance(p, y, eps, cfg)
+	prior := newPriorRules(len(methods), W)
+	tierCfg := make([]RiskConfig, W) // the production flag rule of each week's model
 	for o := cfg.From; o <= cfg.To; o += cfg.Refit {
 		model, err := FitRiskLabels(f, y, cfg.Train, o-cfg.Risk.Horizon, cfg.Risk)
 		if err != nil {
@@ -214,9 +236,24 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 			a, b := plattFit(z, yy)
 			platt[name] = [2]float64{a, b}
 		}
+		// The rules fixed in advance, chosen on this origin's calibration
+		// block from each method's probabilities there.
+		for m, name := range methods {
+			calProb := func(t, u int) float64 {
+				if name == MethodModel {
+					_, _, pc := pr.prob(t, u)
+					return pc
+				}
+				ab := platt[name]
+				return sigmoid(ab[0]*baseScore(name, t, u) + ab[1])
+			}
+			prior.choose(m, o-cfg.From, min(o+cfg.Refit-1, cfg.To)-cfg.From, model.TrainLast+1, model.CalibLast,
+				len(units), calProb, relFull, cfg)
+		}
 		for t := o; t < o+cfg.Refit && t <= cfg.To; t++ {
 			w := t - cfg.From
 			clim[w] = model.BaseRate
+			tierCfg[w] = model.TierConfig(cfg.Risk)
 			for m, name := range methods {
 				prob[m][w] = make([]float64, U)
 				score[m][w] = make([]float64, U)
@@ -272,6 +309,9 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 	relevant := make([][]bool, W)
 	for w := range relevant {
 		relevant[w] = make([]bool, U)
+		for u := range relevant[w] {
+			relevant[w][u] = relFull[u][cfg.From+w]
+		}
 	}
 	type core struct{ u, start, peak int }
 	var cores []core
@@ -280,19 +320,9 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		if !ok || e.Role == RoleDecoy {
 			continue
 		}
-		s, pk, end := e.Start.Sub(p.Start), e.Peak.Sub(p.Start), e.End.Sub(p.Start)
-		for t := max(s-cfg.Risk.Horizon, cfg.From); t <= min(end+cfg.Tail, cfg.To); t++ {
-			relevant[t-cfg.From][u] = true
-		}
+		s, pk := e.Start.Sub(p.Start), e.Peak.Sub(p.Start)
 		if e.Role == RoleCore && s >= cfg.From && pk <= cfg.To && pk > s {
 			cores = append(cores, core{u, s, pk})
-		}
-	}
-	if eps == nil {
-		for w := range relevant {
-			for u := range relevant[w] {
-				relevant[w][u] = y[u][cfg.From+w]
-			}
 		}
 	}
 	var labels []bool
@@ -361,17 +391,10 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 				rank[w][u] = r
 			}
 		}
-		point := func(K int, th float64, alarms bool) BudgetPoint {
+		// pointOf scores the flags of flagged; K is the budget PEI compares
+		// with (0: no fixed budget, PEI undefined).
+		pointOf := func(K int, th float64, flagged func(w, u int) bool) BudgetPoint {
 			bp := BudgetPoint{Budget: K, Threshold: th}
-			flagged := func(w, u int) bool {
-				switch {
-				case alarms:
-					return nouf.alarm[u][cfg.From+w]
-				case K > 0:
-					return rank[w][u] < K
-				}
-				return prob[m][w][u] >= th
-			}
 			var leads, sLeads []float64
 			for _, c := range cores {
 				bp.Total++
@@ -422,6 +445,17 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 			}
 			return bp
 		}
+		point := func(K int, th float64, alarms bool) BudgetPoint {
+			return pointOf(K, th, func(w, u int) bool {
+				switch {
+				case alarms:
+					return nouf.alarm[u][cfg.From+w]
+				case K > 0:
+					return rank[w][u] < K
+				}
+				return prob[m][w][u] >= th
+			})
+		}
 		for _, th := range cfg.Thresholds {
 			bp := point(0, th, false)
 			mr.ThrCurve = append(mr.ThrCurve, bp)
@@ -449,6 +483,32 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		if name == MethodNoufaily {
 			a := point(0, 0, true)
 			mr.AtAlarms = &a
+		}
+		for li, dst := range []**BudgetPoint{&mr.PriorThr2, &mr.PriorThr1} {
+			th := prior.thr[m][li]
+			b := pointOf(0, median(th), func(w, u int) bool { return prob[m][w][u] >= th[w] })
+			*dst = &b
+		}
+		for li, dst := range []**BudgetPoint{&mr.PriorK2, &mr.PriorK1} {
+			ks := prior.k[m][li]
+			kf := make([]float64, len(ks))
+			for w, k := range ks {
+				kf[w] = float64(k)
+			}
+			b := pointOf(int(median(kf)), 0, func(w, u int) bool { return rank[w][u] < ks[w] })
+			*dst = &b
+		}
+		if name == MethodModel {
+			flags := make([][]bool, W)
+			for w := range flags {
+				_, flags[w] = Tiers(prob[m][w], tierCfg[w])
+			}
+			el := make([]float64, W)
+			for w := range el {
+				el[w] = tierCfg[w].Elevated
+			}
+			b := pointOf(cfg.Risk.Budget, median(el), func(w, u int) bool { return flags[w][u] })
+			mr.Production = &b
 		}
 		bp := point(cfg.Risk.Budget, 0, false)
 		mr.PAI, mr.PEI = bp.PAI, bp.PEI

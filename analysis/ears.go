@@ -10,24 +10,41 @@ import (
 
 // EARS is the CDC's Early Aberration Reporting System C1, C2 and C3
 // (Hutwagner et al., J. Urban Health 80(2 Suppl 1), 2003; Fricker, Hegler &
-// Dunfee, Stat. Med. 27, 2008), for series too short for Farrington's
-// baseline. With ybar_t and s_t the mean and standard deviation of the
-// Baseline (7) periods before t (C1) or before t-2 (C2, C3: a lag of two),
+// Dunfee, Stat. Med. 27, 2008) as R's surveillance::earsC computes it
+// (version 1.20.3, the code, not its help page), for series too short for
+// Farrington's baseline. With ybar_t and s_t the mean and standard deviation
+// of the Baseline (7) periods before t (C1) or before t-2 (C2, C3: a lag of
+// two), sigma_t = max(s_t, MinSigma) and z = z_{1-Alpha}:
 //
-//	C1_t, C2_t = (y_t - ybar_t)/s_t,    C3_t = Σ_{i=0..2} max(0, C2_{t-i} - 1),
+//	C1, C2:  U_t = ybar_t + z sigma_t
+//	C3:      U_t = max(0, y_t + sigma_t (z - P_t)),
+//	         P_t = max(0, C2_{t-2} - 1) + max(0, C2_{t-1} - 1),
+//	         C2_k = (y_k - ybar_k)/sigma_k,
 //
-// and the alarm is C_t > z_{1-Alpha} (R's earsC convention). The upper bound
-// is the count at which the statistic reaches the threshold:
-// ybar + z s (C1, C2), ybar + s (1 + z - C3_without_t) (C3). With s_t = 0 the
-// statistic is +Inf above the mean and 0 otherwise.
+// and the alarm is y_t > U_t. C3's bound holds the observed count itself (it
+// is R's code; the help page writes ybar_t in its place), so C3 alarms
+// exactly when P_t > z and y_t > 0: on the one or two weeks after the weeks
+// that exceeded, never on a week without a case.
+//
+// A zero standard deviation follows IEEE arithmetic as in R: C2 is +Inf above
+// a constant baseline, -Inf below it and NaN (0/0) on it. NaN propagates to
+// the C3 bound (R's NA); such a week has UpperBound NaN and no alarm (R: NA).
+// After one case in a row of zeros, P_t is +Inf, and the bound is 0 when s_t
+// > 0 (alarm when y_t > 0) and NaN when s_t = 0. MinSigma > 0 (Burkom
+// suggests 0.5 or 1 for sparse counts) keeps every statistic finite.
+//
+// Score is (y_t - ybar_t)/sigma_t for C1 and C2 (0 when 0/0) and P_t for C3:
+// the quantity R compares with z.
 type EARS struct {
 	Method   string // "C1", "C2" or "C3"
-	Baseline int    // 7
+	Baseline int    // 7; at least 3, as R
 	Alpha    float64
+	MinSigma float64 // R's minSigma: floor of the baseline standard deviation, 0 = none
 }
 
-// NewEARS returns method ("C1", "C2", "C3") with a 7-period baseline and
-// alpha = 0.001, as R's earsC.
+// NewEARS returns method ("C1", "C2", "C3") with a 7-period baseline,
+// alpha = 0.001 and minSigma = 0, the defaults of R's earsC signature (R
+// takes alpha = 0.025 for C3 only when control has no alpha at all).
 func NewEARS(method string) *EARS { return &EARS{Method: method, Baseline: 7, Alpha: 0.001} }
 
 // Name implements Detector.
@@ -42,7 +59,8 @@ func (e *EARS) lag() int {
 	return 2
 }
 
-// MinHistory is the number of periods needed before the first evaluated one.
+// MinHistory is the number of periods needed before the first evaluated one
+// (R's range starts at baseline+1, +3 and +5, 1-based).
 func (e *EARS) MinHistory() int {
 	h := e.Baseline + e.lag()
 	if e.Method == "C3" {
@@ -51,33 +69,45 @@ func (e *EARS) MinHistory() int {
 	return h
 }
 
-// stat returns C_t (C1 or C2 form), the mean and the sd of its baseline.
-func (e *EARS) stat(c []float64, t int) (z, mean, sd float64) {
+// baseline returns the mean of the baseline of period t and its standard
+// deviation floored at MinSigma (R: pmax(sd, minSigma)).
+func (e *EARS) baseline(c []float64, t int) (mean, sigma float64) {
 	b := c[t-e.lag()-e.Baseline : t-e.lag()]
 	for _, v := range b {
 		mean += v
 	}
 	mean /= float64(len(b))
+	var ss float64
 	for _, v := range b {
-		sd += (v - mean) * (v - mean)
+		ss += (v - mean) * (v - mean)
 	}
-	sd = math.Sqrt(sd / float64(len(b)-1))
-	switch {
-	case sd > 0:
-		z = (c[t] - mean) / sd
-	case c[t] > mean:
-		z = math.Inf(1)
+	return mean, math.Max(math.Sqrt(ss/float64(len(b)-1)), e.MinSigma)
+}
+
+// c2 is C2_k with IEEE division, as R: ±Inf or NaN when sigma is 0.
+func (e *EARS) c2(c []float64, k int) float64 {
+	m, s := e.baseline(c, k)
+	return (c[k] - m) / s
+}
+
+// Validate checks the settings.
+func (e *EARS) Validate() error {
+	if e.Method != "C1" && e.Method != "C2" && e.Method != "C3" {
+		return fmt.Errorf("ears: unknown method %q (want C1, C2 or C3)", e.Method)
 	}
-	return z, mean, sd
+	if e.Baseline < 3 || !(e.Alpha > 0 && e.Alpha < 1) {
+		return errors.New("ears: need baseline >= 3 and alpha in (0, 1)")
+	}
+	if !(e.MinSigma >= 0) || math.IsInf(e.MinSigma, 0) {
+		return fmt.Errorf("ears: minSigma %v: want a finite value >= 0", e.MinSigma)
+	}
+	return nil
 }
 
 // Detect implements Detector.
 func (e *EARS) Detect(s Series, from int) ([]Result, error) {
-	if e.Method != "C1" && e.Method != "C2" && e.Method != "C3" {
-		return nil, fmt.Errorf("ears: unknown method %q (want C1, C2 or C3)", e.Method)
-	}
-	if e.Baseline < 2 || !(e.Alpha > 0 && e.Alpha < 1) {
-		return nil, errors.New("ears: need baseline >= 2 and alpha in (0, 1)")
+	if err := e.Validate(); err != nil {
+		return nil, err
 	}
 	if err := checkCounts(s.Counts); err != nil {
 		return nil, err
@@ -91,20 +121,21 @@ func (e *EARS) Detect(s Series, from int) ([]Result, error) {
 	zc := distuv.UnitNormal.Quantile(1 - e.Alpha)
 	out := make([]Result, 0, len(s.Counts)-from)
 	for t := from; t < len(s.Counts); t++ {
-		z, mean, sd := e.stat(s.Counts, t)
-		ub := mean + zc*sd
+		y := s.Counts[t]
+		mean, sigma := e.baseline(s.Counts, t)
+		var ub, score float64
 		if e.Method == "C3" {
-			var prev float64
-			for i := 1; i <= 2; i++ {
-				zi, _, _ := e.stat(s.Counts, t-i)
-				prev += math.Max(0, zi-1)
+			// math.Max(0, NaN) is NaN, as R's pmax(0, NaN): the NA travels.
+			score = math.Max(0, e.c2(s.Counts, t-2)-1) + math.Max(0, e.c2(s.Counts, t-1)-1)
+			ub = math.Max(0, y+sigma*(zc-score))
+		} else {
+			ub = mean + zc*sigma
+			if d := y - mean; d != 0 || sigma != 0 {
+				score = d / sigma
 			}
-			z = math.Max(0, z-1) + prev
-			ub = mean + sd*(1+zc-prev)
 		}
-		ub = math.Max(ub, 0)
-		out = append(out, Result{T: t, Observed: s.Counts[t], Expected: mean, UpperBound: ub,
-			Alarm: z > zc, PValue: math.NaN(), Score: z, Mu0: math.NaN(), Phi: math.NaN()})
+		out = append(out, Result{T: t, Observed: y, Expected: mean, UpperBound: ub,
+			Alarm: y > ub, PValue: math.NaN(), Score: score, Mu0: math.NaN(), Phi: math.NaN()})
 	}
 	return out, nil
 }

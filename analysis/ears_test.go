@@ -32,20 +32,66 @@ func TestEARS(t *testing.T) {
 	if _, err := NewEARS("C3").Detect(Series{Counts: c}, 9); err == nil {
 		t.Error("C3 with short history: no error")
 	}
+	// C3 at t=13 of long: P = max(0, C2_11 - 1) + max(0, C2_12 - 1), the
+	// bound y + sigma (z - P) with sigma the sd of C2's baseline of t=13.
 	long := append([]float64{3, 3, 3, 3}, c...)
 	r3, err := NewEARS("C3").Detect(Series{Counts: long}, 13)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want float64
-	for i := 0; i < 3; i++ {
-		z, _, _ := NewEARS("C2").stat(long, 13-i)
-		want += math.Max(0, z-1)
+	e := NewEARS("C2")
+	var p float64
+	for k := 11; k <= 12; k++ {
+		m, s := e.baseline(long, k)
+		p += math.Max(0, (long[k]-m)/s-1)
 	}
-	if math.Abs(r3[0].Score-want) > 1e-12 {
-		t.Errorf("C3 = %v, want %v", r3[0].Score, want)
+	_, s13 := e.baseline(long, 13)
+	if math.Abs(r3[0].Score-p) > 1e-12 {
+		t.Errorf("C3 P = %v, want %v", r3[0].Score, p)
 	}
-	if _, err := NewEARS("C4").Detect(Series{Counts: c}, 9); err == nil {
-		t.Error("unknown method: no error")
+	if want := math.Max(0, long[13]+s13*(3.090232306167813-p)); math.Abs(r3[0].UpperBound-want) > 1e-9 {
+		t.Errorf("C3 bound %v, want %v", r3[0].UpperBound, want)
+	}
+	for _, bad := range []*EARS{{Method: "C4", Baseline: 7, Alpha: 0.001}, {Method: "C1", Baseline: 2, Alpha: 0.001},
+		{Method: "C1", Baseline: 7, Alpha: 1}, {Method: "C1", Baseline: 7, Alpha: 0.001, MinSigma: -1},
+		{Method: "C1", Baseline: 7, Alpha: 0.001, MinSigma: math.NaN()}} {
+		if _, err := bad.Detect(Series{Counts: long}, 13); err == nil {
+			t.Errorf("%+v: no error", *bad)
+		}
+	}
+}
+
+// TestEARSNoAlarmWithoutCase is the case analyze used to suppress: one case
+// after seven empty weeks made the C2 statistic infinite, and C3 alarmed on
+// the empty weeks that followed. No method alarms on a week without a case,
+// and no statistic is read as an alarm when it is NaN.
+func TestEARSNoAlarmWithoutCase(t *testing.T) {
+	series := [][]float64{
+		{0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0},
+		{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+		{3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 3, 3, 0, 0, 9, 0, 0},
+	}
+	for _, m := range []string{"C1", "C2", "C3"} {
+		for _, ms := range []float64{0, 0.5} {
+			e := NewEARS(m)
+			e.MinSigma = ms
+			for i, c := range series {
+				r, err := e.Detect(Series{Counts: c}, e.MinHistory())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range r {
+					if x.Alarm && x.Observed == 0 {
+						t.Errorf("%s minSigma %v series %d t=%d: alarm on a week without a case (bound %v)", m, ms, i, x.T, x.UpperBound)
+					}
+					if x.Alarm && math.IsNaN(x.UpperBound) {
+						t.Errorf("%s series %d t=%d: alarm with a NaN bound", m, i, x.T)
+					}
+					if ms > 0 && (math.IsNaN(x.UpperBound) || math.IsInf(x.UpperBound, 0)) {
+						t.Errorf("%s minSigma %v series %d t=%d: bound %v, want finite", m, ms, i, x.T, x.UpperBound)
+					}
+				}
+			}
+		}
 	}
 }

@@ -105,7 +105,10 @@ var sevWindows = []int{2, 4, 8}
 //   - neighbours (spatial lag over the border graph): nb_lr_4 = log((ΣO+0.5)/(ΣE+0.5))
 //     over the neighbours' 4-week windows, nb_p_4 = the neighbours' largest
 //     excess_p_4, nb_lr_2 likewise with the 2-week window, nb_serious_lr_4 as
-//     serious_lr_4 over the neighbours' sums.
+//     serious_lr_4 over the neighbours' sums, and (with the marked stream)
+//     nb_tail_marked_3 = min(−log10 P(Y >= c), 12) with c the neighbours'
+//     marked cases of the last 3 weeks and Y ~ Poisson(Σ 3·r_v) over their
+//     own stream rates (see the per-stream features below).
 //   - composite severity (every signal but land summed): sev_lr_w =
 //     log((c+0.5)/(w r+0.5)) and sev_n_w = log(1+c) for w = 2, 4, 8 weeks, r
 //     the unit's shrunk weekly rate of the sum as for the single signals.
@@ -176,6 +179,13 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 	add("nb_lr_2", "neighbours", 2)
 	add("nb_serious_lr_4", "neighbours_serious", 4)
 	add("nb_cusum_12", "neighbours", cusumSpan)
+	hasMarked := false
+	for _, st := range streams {
+		hasMarked = hasMarked || st.name == "marked"
+	}
+	if hasMarked {
+		add("nb_tail_marked_3", "neighbours_serious", nbMarkedWeeks)
+	}
 	add("season_sin", "season", 0)
 	add("season_cos", "season", 0)
 	add("history", "history", 0)
@@ -211,6 +221,10 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 	}
 	iSeriousLR4, iCases1, iCases4, iTrend4, iTrend8 := idx["serious_lr_4"], idx["cases_1"], idx["cases_4"], idx["trend_4"], idx["trend_8"]
 	iHistory, iBaseRate, iSeasonSin, iSeasonCos := idx["history"], idx["base_rate"], idx["season_sin"], idx["season_cos"]
+	iNbTailM, iTailM3 := -1, -1
+	if hasMarked {
+		iNbTailM, iTailM3 = idx["nb_tail_marked_3"], idx[fmt.Sprintf("tail_marked_%d", nbMarkedWeeks)]
+	}
 	iCusum, iNbCusum, iNbLR4, iNbP4, iNbLR2, iNbSeriousLR4 := idx["cusum_12"], idx["nb_cusum_12"], idx["nb_lr_4"], idx["nb_p_4"], idx["nb_lr_2"], idx["nb_serious_lr_4"]
 
 	// First case of each unit and cumulative sums for fast window totals.
@@ -428,6 +442,20 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 				}
 			}
 			set(u, iNbCusum, cmax, omax, emax)
+			if hasMarked {
+				// The neighbourhood's marked cases (repeat parties, violence
+				// risk, crime signs) of the last weeks against the
+				// neighbours' summed own rates: an escalation spills over
+				// into 1–3 neighbours 1–3 weeks after its start, with
+				// cases as often marked as the core's, and spillover weeks
+				// are positives of the target.
+				var c, e float64
+				for _, v := range nb {
+					c += raw[v][iTailM3]
+					e += base[v][iTailM3]
+				}
+				set(u, iNbTailM, poissonTail(c, e), c, e)
+			}
 			set(u, iNbLR4, math.Log((o4+0.5)/(e4+0.5)), o4, e4)
 			set(u, iNbP4, pmax, o4, e4)
 			set(u, iNbLR2, math.Log((o2+0.5)/(e2+0.5)), o2, e2)
@@ -440,6 +468,9 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 	}
 	return f, nil
 }
+
+// nbMarkedWeeks is the window of nb_tail_marked_3 (one of tailWindows).
+const nbMarkedWeeks = 3
 
 // tailWindows are the windows (weeks ending at t) of the Poisson tail features.
 var tailWindows = []int{1, 2, 3}

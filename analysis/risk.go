@@ -36,6 +36,12 @@ type RiskConfig struct {
 	// unit's probability is the largest of the model's and these (see
 	// RiskModel.Alerts). Names missing from the Features are skipped.
 	Alerts []string
+	// MaxFalseAlarms, when > 0, makes FitRisk choose the flag threshold
+	// (RiskModel.FlagThreshold, used by Tiers through TierConfig in place
+	// of Elevated) on the calibration block: the lowest at which the block
+	// has at most this many false-alarm units a week (default 2, the
+	// operating point of the issue). 0 keeps the fixed Elevated.
+	MaxFalseAlarms float64
 }
 
 // Ways of choosing the L2 penalty (RiskConfig.Select).
@@ -47,7 +53,8 @@ const (
 // DefaultRiskConfig returns the settings of the weekly run.
 func DefaultRiskConfig() RiskConfig {
 	return RiskConfig{Horizon: TargetHorizon, CalibWeeks: 52, MinTrain: 52, Lambdas: []float64{0.3, 3, 30, 300},
-		Budget: 5, High: 0.5, Elevated: 0.15, Watch: 0.05, Select: SelectLogLoss, Alerts: []string{"tail_marked_2"}}
+		Budget: 5, High: 0.5, Elevated: 0.15, Watch: 0.05, Select: SelectLogLoss, Alerts: []string{"tail_marked_2"},
+		MaxFalseAlarms: 2}
 }
 
 // Validate checks the settings.
@@ -61,6 +68,8 @@ func (c RiskConfig) Validate() error {
 		return fmt.Errorf("analysis: min training %d weeks, want >= 8", c.MinTrain)
 	case c.Select != SelectAUPR && c.Select != SelectLogLoss:
 		return fmt.Errorf("analysis: penalty choice %q, want %q or %q", c.Select, SelectAUPR, SelectLogLoss)
+	case !(c.MaxFalseAlarms >= 0):
+		return fmt.Errorf("analysis: max false alarms %v a week, want >= 0", c.MaxFalseAlarms)
 	case len(c.Lambdas) == 0:
 		return fmt.Errorf("analysis: no L2 penalty to try")
 	case c.Budget < 1:
@@ -99,6 +108,10 @@ type RiskModel struct {
 	// one strong per-unit detector can already be decisive; taking the
 	// largest calibrated probability lets either raise a flag.
 	Alerts []AlertRule `json:",omitempty"`
+	// FlagThreshold is the probability from which Tiers flags a unit (in
+	// place of RiskConfig.Elevated, see TierConfig), chosen on the
+	// calibration block by chooseFlagThreshold; 0 when not chosen.
+	FlagThreshold float64 `json:",omitempty"`
 }
 
 // AlertRule is one single-feature detector of RiskModel.Alerts: its
@@ -137,6 +150,9 @@ func MinRiskWeeks(cfg RiskConfig) int { return cfg.MinTrain + cfg.CalibWeeks }
 //  5. Alert rules (cfg.Alerts): each named feature gets its own Platt
 //     scaling on the calibration block; the predicted probability is the
 //     largest of the model's and the alerts' (RiskModel.Predict).
+//  6. The flag threshold (cfg.MaxFalseAlarms > 0): the lowest probability
+//     at which the calibration block's weekly flags hold at most
+//     MaxFalseAlarms false-alarm units a week (chooseFlagThreshold).
 //
 // y is [unit][panel column]. An error is returned when the blocks are too
 // short or hold no positive row.
@@ -335,6 +351,7 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 		}
 	}
 	m.Alerts = fitAlerts(f, y, trainLast+1, last, cfg.Alerts)
+	m.FlagThreshold = chooseFlagThreshold(m.predictor(f), y, train, trainLast+1, last, cfg)
 	return m, nil
 }
 

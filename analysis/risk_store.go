@@ -49,6 +49,10 @@ func DecodeRiskModel(b []byte) (*RiskModel, error) {
 	if !storedFinite(m.Intercept) || !storedFinite(m.PlattA) || !storedFinite(m.PlattB) {
 		return nil, fmt.Errorf("analysis: stored risk model: intercept %v, Platt a %v, b %v", m.Intercept, m.PlattA, m.PlattB)
 	}
+	// A flag threshold is a probability; 0 means none was chosen.
+	if !(m.FlagThreshold >= 0 && m.FlagThreshold <= 1) {
+		return nil, fmt.Errorf("analysis: stored risk model: flag threshold %v, want 0..1", m.FlagThreshold)
+	}
 	return m, nil
 }
 

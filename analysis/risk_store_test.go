@@ -24,6 +24,9 @@ func TestRiskModelStoreRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, m) {
 		t.Fatalf("decoded model differs:\n got %+v\nwant %+v", got, m)
 	}
+	if m.FlagThreshold <= 0 {
+		t.Errorf("the default settings chose no flag threshold")
+	}
 	want, have := m.Predict(f, last), got.Predict(f, last)
 	for u := range want {
 		if math.Float64bits(want[u]) != math.Float64bits(have[u]) {
@@ -83,6 +86,8 @@ func TestDecodeRiskModelRejectsDamage(t *testing.T) {
 		"negative scale": strings.Replace(good, `"Scale":[1,2]`, `"Scale":[-1,2]`, 1),
 		"wrong type":     strings.Replace(good, `"Intercept":-2`, `"Intercept":"x"`, 1),
 		"huge":           strings.Replace(good, `"Intercept":-2`, `"Intercept":1e999`, 1),
+		"flag threshold": strings.Replace(good, `"PlattB":0}`, `"PlattB":0,"FlagThreshold":1.5}`, 1),
+		"negative flag":  strings.Replace(good, `"PlattB":0}`, `"PlattB":0,"FlagThreshold":-0.1}`, 1),
 	} {
 		if _, err := DecodeRiskModel([]byte(s)); err == nil {
 			t.Errorf("%s: accepted", name)

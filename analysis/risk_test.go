@@ -141,6 +141,17 @@ func TestRiskBacktestOnPlantedEpisodes(t *testing.T) {
 	if float64(model.Detected) < 0.7*float64(model.Total) {
 		t.Errorf("model detected %d of %d episodes before the peak", model.Detected, model.Total)
 	}
+	// The rules fixed in advance and the weekly run's rule are scored for
+	// the model, with the flag threshold each refit chose (within the tiers).
+	for name, pt := range map[string]*BudgetPoint{"prior threshold": model.PriorThr2, "prior budget": model.PriorK2,
+		"production": model.Production} {
+		if pt == nil || pt.Total != model.Total {
+			t.Errorf("%s rule: %+v", name, pt)
+		}
+	}
+	if model.Production != nil && (model.Production.Threshold < cfg.Risk.Watch || model.Production.Threshold > cfg.Risk.High) {
+		t.Errorf("production flag threshold %v outside %v..%v", model.Production.Threshold, cfg.Risk.Watch, cfg.Risk.High)
+	}
 	// Calibration in the large: mean forecast close to the observed rate.
 	var pbar float64
 	for _, row := range res.Prob {

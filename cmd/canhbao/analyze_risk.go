@@ -168,11 +168,13 @@ func riskPredictionFeatures(ctx context.Context, w *warehouse.Warehouse, first, 
 // applyRiskModel writes the model's outputs for panel column col into inds:
 // the calibrated Probability, the Tier and Flagged of analysis.Tiers, the
 // Drivers, and the Change against prev (last week's stored indicators), as
-// applyRisk does after its fit.
+// applyRisk does after its fit. The flag threshold is the one the model
+// chose on its calibration block (RiskModel.TierConfig; the fixed
+// rc.Elevated for a model stored before it had one).
 func applyRiskModel(model *analysis.RiskModel, feats *analysis.Features, col int, rc analysis.RiskConfig,
 	units []string, inds []models.Indicator, prev []models.Indicator) {
 	prob := model.Predict(feats, col)
-	tiers, flagged := analysis.Tiers(prob, rc)
+	tiers, flagged := analysis.Tiers(prob, model.TierConfig(rc))
 	before := make(map[string]models.Indicator, len(prev))
 	for _, in := range prev {
 		before[in.UnitCode] = in

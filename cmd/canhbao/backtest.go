@@ -118,7 +118,8 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 		"calibration_weeks": bc.Risk.CalibWeeks, "min_train_weeks": bc.Risk.MinTrain, "lambdas": bc.Risk.Lambdas,
 		"budgets": bc.Budgets, "thresholds": bc.Thresholds, "sparse_rate": bc.SparseRate, "tail_weeks": bc.Tail, "truth": filepath.Base(*truth),
 		"train_on": trainOn, "features": len(feats.Cols), "elevated": bc.Risk.Elevated, "high": bc.Risk.High,
-		"watch": bc.Risk.Watch, "penalty_choice": bc.Risk.Select, "alerts": bc.Risk.Alerts}
+		"watch": bc.Risk.Watch, "penalty_choice": bc.Risk.Select, "alerts": bc.Risk.Alerts,
+		"max_false_alarms": bc.Risk.MaxFalseAlarms}
 	if *truth == "" {
 		settings["truth"] = ""
 	}
@@ -223,29 +224,36 @@ type btPoint struct {
 }
 
 type btMethod struct {
-	Name        string              `json:"name"`
-	AUROC       *float64            `json:"auroc"`
-	AUPR        *float64            `json:"aupr"`
-	Brier       float64             `json:"brier"`
-	BSS         *float64            `json:"bss"`
-	Reliability float64             `json:"reliability"`
-	Resolution  float64             `json:"resolution"`
-	Uncertainty float64             `json:"uncertainty"`
-	PAI         *float64            `json:"pai"`
-	PEI         *float64            `json:"pei"`
-	Detected    int                 `json:"episodes_detected_before_peak"`
-	Total       int                 `json:"episodes_total"`
-	Lead        *float64            `json:"median_lead_weeks"`
-	FA          float64             `json:"false_alarm_units_per_week"`
-	SAUROC      *float64            `json:"sparse_auroc"`
-	SAUPR       *float64            `json:"sparse_aupr"`
-	AtFA2       *btPoint            `json:"at_2_false_alarms"`
-	AtFA1       *btPoint            `json:"at_1_false_alarm"`
-	Curve       []*btPoint          `json:"curve"`
-	ThrFA2      *btPoint            `json:"at_2_false_alarms_threshold,omitempty"`
-	ThrFA1      *btPoint            `json:"at_1_false_alarm_threshold,omitempty"`
-	ThrCurve    []*btPoint          `json:"threshold_curve,omitempty"`
-	AtAlarms    *btPoint            `json:"at_alarms,omitempty"` // a detector's own alarm rule (noufaily)
+	Name        string     `json:"name"`
+	AUROC       *float64   `json:"auroc"`
+	AUPR        *float64   `json:"aupr"`
+	Brier       float64    `json:"brier"`
+	BSS         *float64   `json:"bss"`
+	Reliability float64    `json:"reliability"`
+	Resolution  float64    `json:"resolution"`
+	Uncertainty float64    `json:"uncertainty"`
+	PAI         *float64   `json:"pai"`
+	PEI         *float64   `json:"pei"`
+	Detected    int        `json:"episodes_detected_before_peak"`
+	Total       int        `json:"episodes_total"`
+	Lead        *float64   `json:"median_lead_weeks"`
+	FA          float64    `json:"false_alarm_units_per_week"`
+	SAUROC      *float64   `json:"sparse_auroc"`
+	SAUPR       *float64   `json:"sparse_aupr"`
+	AtFA2       *btPoint   `json:"at_2_false_alarms"`
+	AtFA1       *btPoint   `json:"at_1_false_alarm"`
+	Curve       []*btPoint `json:"curve"`
+	ThrFA2      *btPoint   `json:"at_2_false_alarms_threshold,omitempty"`
+	ThrFA1      *btPoint   `json:"at_1_false_alarm_threshold,omitempty"`
+	ThrCurve    []*btPoint `json:"threshold_curve,omitempty"`
+	AtAlarms    *btPoint   `json:"at_alarms,omitempty"` // a detector's own alarm rule (noufaily)
+	// Rules fixed in advance: chosen on each origin's calibration block,
+	// scored on the weeks after it (analysis.MethodResult.PriorThr2 ...).
+	PriorThr2   *btPoint            `json:"at_2_false_alarms_prior_threshold,omitempty"`
+	PriorThr1   *btPoint            `json:"at_1_false_alarm_prior_threshold,omitempty"`
+	PriorK2     *btPoint            `json:"at_2_false_alarms_prior_budget,omitempty"`
+	PriorK1     *btPoint            `json:"at_1_false_alarm_prior_budget,omitempty"`
+	Production  *btPoint            `json:"production_rule,omitempty"` // the weekly run's flag rule (model only)
 	Calibration []analysis.CalibBin `json:"calibration"`
 }
 
@@ -284,7 +292,8 @@ func backtestOutput(res *analysis.BacktestResult, from, to models.Week, truth bo
 			PAI: jsonNum(r.PAI), PEI: jsonNum(r.PEI), Detected: r.Detected, Total: r.Total, Lead: jsonNum(r.MedianLead),
 			FA: r.FalseAlarms, SAUROC: jsonNum(r.SparseAUROC), SAUPR: jsonNum(r.SparseAUPR),
 			AtFA2: conv(r.AtFA2), AtFA1: conv(r.AtFA1), ThrFA2: conv(r.ThrFA2), ThrFA1: conv(r.ThrFA1),
-			AtAlarms: conv(r.AtAlarms), Calibration: r.Calibration}
+			AtAlarms: conv(r.AtAlarms), PriorThr2: conv(r.PriorThr2), PriorThr1: conv(r.PriorThr1),
+			PriorK2: conv(r.PriorK2), PriorK1: conv(r.PriorK1), Production: conv(r.Production), Calibration: r.Calibration}
 		for i := range r.Curve {
 			mm.Curve = append(mm.Curve, conv(&r.Curve[i]))
 		}
@@ -374,6 +383,28 @@ func writeBacktestText(m *Main, res *analysis.BacktestResult, from, to models.We
 		}
 		fmt.Fprintf(tw, "%s\t%.2f\t%d/%d\t%s\t%.2f\t%d/%d\t%.2f\t%d/%d\t%.2f\t\n", r.Name, a.Threshold, a.Detected, a.Total,
 			f(a.MedianLead), a.FalseAlarms, a.SparseDetected, a.SparseTotal, b.Threshold, b.Detected, b.Total, b.FalseAlarms)
+	}
+	tw.Flush()
+	fmt.Fprintln(m.Stdout, "\nrules fixed in advance (threshold or K chosen on each origin's calibration block, then applied to the weeks after it):")
+	tw = tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "method\trule\tdetected\tlead\tFA/wk\tsparse\t")
+	for _, r := range res.Methods {
+		for _, pt := range []struct {
+			name string
+			b    *analysis.BudgetPoint
+		}{{"p (FA<=2)", r.PriorThr2}, {"p (FA<=1)", r.PriorThr1}, {"K (FA<=2)", r.PriorK2}, {"K (FA<=1)", r.PriorK1}, {"weekly run", r.Production}} {
+			if b := pt.b; b != nil {
+				rule := fmt.Sprintf("%s: p>=%.2f", pt.name, b.Threshold)
+				switch {
+				case pt.name == "weekly run":
+					rule = fmt.Sprintf("%s: top %d, p>=%.2f", pt.name, b.Budget, b.Threshold)
+				case b.Budget > 0 || strings.HasPrefix(pt.name, "K"):
+					rule = fmt.Sprintf("%s: K=%d", pt.name, b.Budget)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%.2f\t%d/%d\t\n", r.Name, rule, b.Detected, b.Total, f(b.MedianLead),
+					b.FalseAlarms, b.SparseDetected, b.SparseTotal)
+			}
+		}
 	}
 	tw.Flush()
 	for _, r := range res.Methods {

@@ -13,8 +13,8 @@ import (
 // TestBacktestCommandJSON runs "backtest --truth --json" on simulated
 // logbooks (Hanoi, scale 0.3, four years) and checks the output the issue
 // asks for: the model and every baseline, Noufaily alarms alone included,
-// with the same metric names; the Noufaily note about the years of baseline
-// it had; the model's alert rule kept at every refit; and the same numbers
+// with the same metric names; the rules fixed in advance and the weekly
+// run's flag rule; the Noufaily note about the years of baseline it had; the model's alert rule kept at every refit; and the same numbers
 // from a second run on the same warehouse.
 func TestBacktestCommandJSON(t *testing.T) {
 	if testing.Short() {
@@ -57,6 +57,21 @@ func TestBacktestCommandJSON(t *testing.T) {
 				t.Errorf("method %s has no %q", want, k)
 			}
 		}
+	}
+	// The rules fixed in advance, for every method, and the weekly run's own
+	// rule for the model, with the threshold it chose (within the tiers).
+	for name, mm := range names {
+		for _, k := range []string{"at_2_false_alarms_prior_threshold", "at_1_false_alarm_prior_threshold",
+			"at_2_false_alarms_prior_budget", "at_1_false_alarm_prior_budget"} {
+			if p, ok := mm[k].(map[string]any); !ok || p["episodes_total"] == nil {
+				t.Errorf("method %s has no %q: %v", name, k, mm[k])
+			}
+		}
+	}
+	if p, ok := names["risk_model"]["production_rule"].(map[string]any); !ok {
+		t.Errorf("risk_model has no production_rule")
+	} else if th, _ := p["threshold"].(float64); th < 0.05 || th > 0.5 {
+		t.Errorf("production rule threshold %v, want within the watch..high tiers", p["threshold"])
 	}
 	if a, ok := names["noufaily"]["at_alarms"].(map[string]any); !ok || a["episodes_total"] == nil {
 		t.Errorf("noufaily has no alarm-rule result: %v", names["noufaily"]["at_alarms"])
