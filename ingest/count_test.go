@@ -71,15 +71,51 @@ func TestParseCount(t *testing.T) {
 }
 
 func TestParseDateISOWeek(t *testing.T) {
-	for s, want := range map[string]string{"2025-W32": "2025-08-04", "2025W01": "2024-12-30", "2020-W53": "2020-12-28"} {
+	for s, want := range map[string]string{"2025-W32": "2025-08-04", "2025W01": "2024-12-30", "2020-W53": "2020-12-28", "2001-W1": "2001-01-01"} {
 		d, err := parseDate(s)
 		if err != nil || d.Format("2006-01-02") != want {
 			t.Errorf("parseDate(%q) = %v, %v; want %s", s, d, err, want)
 		}
 	}
-	for _, s := range []string{"2025-W54", "2021-W53", "2025-Wxx"} {
+	for _, s := range []string{"2025-W54", "2021-W53", "2025-Wxx", "2025-W0"} {
 		if _, err := parseDate(s); err == nil {
 			t.Errorf("parseDate(%q): want an error", s)
+		}
+	}
+}
+
+// TestMappingTemplateYearWeek: a column given as a template over two source
+// columns ("{year}-W{week}") reads panels that give the ISO year and week
+// apart (R's sts exports); a row missing one of them is quarantined as a
+// missing date.
+func TestMappingTemplateYearWeek(t *testing.T) {
+	m, err := ParseMapping("m.toml", `[columns]
+received_date = "{year}-W{week}"
+unit_name = "unit"
+count = "count"
+[constants]
+category = "Khác"
+outcome = "Đang giải quyết"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, st, _ := readAll(t, "year_week_counts.csv", ReadOptions{}, m)
+	if want := (Stats{Read: 2 + 1 + 1 + 1, Emitted: 3, Quarantined: 1, Ignored: 1}); st != want {
+		t.Fatalf("stats %+v, want %+v", st, want)
+	}
+	for _, r := range recs {
+		switch {
+		case r.Case != nil && r.Case.ReceivedDate.Format("2006-01-02") != "2025-08-04":
+			t.Errorf("row %d: received %s, want 2025-08-04 (2025-W32)", r.Row, r.Case.ReceivedDate)
+		case r.Err != nil && (r.Row != 5 || r.Err.Field != "received_date"):
+			t.Errorf("row %d quarantined: %+v", r.Row, r.Err)
+		}
+	}
+	for _, bad := range []string{`[columns]
+received_date = "{year-W{week}"`, `[columns]
+received_date = "{}-W{week}"`} {
+		if _, err := ParseMapping("m.toml", bad); err == nil {
+			t.Errorf("ParseMapping(%q): want an error", bad)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -121,15 +122,21 @@ func daysIn(m, y int) int {
 	return 31
 }
 
+var isoWeekDate = regexp.MustCompile(`^(\d{4})-?[Ww](\d{1,2})$`)
+
 func parseDateSlow(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	// an ISO week ("2019-W05", "2019W05"), as aggregated sources write
-	// weekly counts: its Monday (weeks are what the analysis counts by)
-	if len(s) >= 7 && len(s) <= 8 && (strings.IndexByte(s, 'W') == len(s)-3 || strings.IndexByte(s, 'w') == len(s)-3) {
-		if w, err := models.ParseWeek(s); err == nil {
-			return w.Monday(), nil
+	// an ISO week ("2019-W05", "2019W05", "2019-W5"), as aggregated
+	// sources write weekly counts: its Monday (weeks are what the analysis
+	// counts by)
+	if m := isoWeekDate.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[2])
+		w := models.Week{Year: y, Num: n}
+		if err := w.Validate(); err != nil {
+			return time.Time{}, fmt.Errorf("%q is not an ISO week of its year", s)
 		}
-		return time.Time{}, fmt.Errorf("%q is not an ISO week (want YYYY-Www)", s)
+		return w.Monday(), nil
 	}
 	v := s
 	if i := strings.IndexAny(v, " T"); i >= 0 {

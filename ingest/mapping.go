@@ -22,6 +22,10 @@ import (
 //	[constants]               # fields with one value on every row
 //	outcome = "Đang giải quyết"
 //
+// A column may also be a template over several source columns, each named
+// in braces: received_date = "{year}-W{week}" reads panels that give the
+// ISO year and week in two columns.
+//
 // Source labels and values are compared like header labels and coded
 // values: case, diacritics, spacing and punctuation do not matter. A value
 // with no entry in its field's map passes through unchanged (and is
@@ -33,8 +37,44 @@ type Mapping struct {
 	Values    map[string]map[string]string `toml:"values"`
 	Constants map[string]string            `toml:"constants"`
 
-	fields []string                     // canonical fields produced, sorted
-	values map[string]map[string]string // field -> valueKey(source) -> value
+	fields    []string                     // canonical fields produced, sorted
+	values    map[string]map[string]string // field -> valueKey(source) -> value
+	templates map[string][]templatePart    // field -> parts, for a column given as a template
+}
+
+// templatePart is literal text, or (col != "") the cell of a source column.
+type templatePart struct{ lit, col string }
+
+// parseTemplate splits "{year}-W{week}" into its parts; ok is false when s
+// names no column in braces (a plain column label).
+func parseTemplate(s string) (parts []templatePart, ok bool, err error) {
+	if !strings.Contains(s, "{") {
+		return nil, false, nil
+	}
+	for s != "" {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			parts = append(parts, templatePart{lit: s})
+			break
+		}
+		if i > 0 {
+			parts = append(parts, templatePart{lit: s[:i]})
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return nil, false, fmt.Errorf("unclosed { in %q", s)
+		}
+		col := strings.TrimSpace(s[i+1 : i+j])
+		if strings.Contains(col, "{") {
+			return nil, false, fmt.Errorf("unclosed { in %q", s)
+		}
+		if col == "" {
+			return nil, false, fmt.Errorf("empty {} in %q", s)
+		}
+		parts = append(parts, templatePart{col: col})
+		s = s[i+j+1:]
+	}
+	return parts, true, nil
 }
 
 // canonicalFields lists the fields a mapping may feed.
@@ -78,12 +118,20 @@ func ParseMapping(file, text string) (*Mapping, error) {
 		return nil
 	}
 	m.values = map[string]map[string]string{}
+	m.templates = map[string][]templatePart{}
 	for f, src := range m.Columns {
 		if err := check("columns", f); err != nil {
 			return nil, err
 		}
 		if strings.TrimSpace(src) == "" {
 			return nil, fmt.Errorf("ingest: mapping %s: [columns] %s names no source column", file, f)
+		}
+		parts, ok, err := parseTemplate(src)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: mapping %s: [columns] %s: %w", file, f, err)
+		}
+		if ok {
+			m.templates[f] = parts
 		}
 		m.fields = append(m.fields, f)
 	}
@@ -121,8 +169,9 @@ type MappedReader struct {
 	m     *Mapping
 	in    Reader
 	sheet string
-	src   []int // per m.fields: source column, -1 for a constant
-	ready bool  // the source header was found
+	src   []int         // per m.fields: source column, -1 for a constant or a template
+	tcols map[string]int // template column label -> source column
+	ready bool           // the source header was found
 	first bool
 }
 
@@ -148,7 +197,9 @@ func (r *MappedReader) Next() (Row, error) {
 	out := make([]string, len(r.m.fields))
 	for i, f := range r.m.fields {
 		var v string
-		if j := r.src[i]; j < 0 {
+		if parts, ok := r.m.templates[f]; ok {
+			v = r.fill(parts, row.Cells)
+		} else if j := r.src[i]; j < 0 {
 			v = r.m.Constants[f]
 		} else if j < len(row.Cells) {
 			v = row.Cells[j]
@@ -174,7 +225,22 @@ func (r *MappedReader) header(cells []string) ([]int, bool) {
 		}
 	}
 	src := make([]int, len(r.m.fields))
+	tcols := map[string]int{}
 	for i, f := range r.m.fields {
+		if parts, ok := r.m.templates[f]; ok {
+			src[i] = -1
+			for _, p := range parts {
+				if p.col == "" {
+					continue
+				}
+				j, ok := at[labelKey(p.col)]
+				if !ok {
+					return nil, false
+				}
+				tcols[p.col] = j
+			}
+			continue
+		}
 		col, ok := r.m.Columns[f]
 		if !ok {
 			src[i] = -1
@@ -186,5 +252,24 @@ func (r *MappedReader) header(cells []string) ([]int, bool) {
 		}
 		src[i] = j
 	}
+	r.tcols = tcols
 	return src, true
+}
+
+// fill builds a template field's value from the row's cells; a referenced
+// cell that is empty leaves the whole value empty (reported as missing).
+func (r *MappedReader) fill(parts []templatePart, cells []string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.col == "" {
+			b.WriteString(p.lit)
+			continue
+		}
+		j := r.tcols[p.col]
+		if j >= len(cells) || strings.TrimSpace(cells[j]) == "" {
+			return ""
+		}
+		b.WriteString(strings.TrimSpace(cells[j]))
+	}
+	return b.String()
 }
