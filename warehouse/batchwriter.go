@@ -435,6 +435,15 @@ func (bw *BatchWriter) settle() (dup, upd int, err error) {
 	if bw.staged == 0 {
 		return 0, 0, nil
 	}
+	// The rows are written: the joins below may use every thread again
+	// (on a warehouse of 20M cases the stored-key join is the dearest
+	// statement of a file).
+	if n := bw.w.fullThreads.Load(); n > 1 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`SET threads = %d`, n)); err != nil {
+			return fail(err)
+		}
+		defer conn.ExecContext(ctx, `SET threads = 1`)
+	}
 	repeats := false
 	slices.Sort(bw.keyHashes)
 	for i := 1; i < len(bw.keyHashes); i++ {

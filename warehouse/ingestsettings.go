@@ -18,7 +18,9 @@ const IngestMemoryLimit = "600MB"
 // goes on to analyse with all cores and memory.
 //
 //   - memory_limit = IngestMemoryLimit (see there).
-//   - threads = 1. The parse runs on Go's threads; DuckDB's work per chunk
+//   - threads = 1 while rows are written (a batch's settle queries at
+//     Commit, after the parse, run with the threads found; see
+//     BatchWriter.settle). The parse runs on Go's threads; DuckDB's work per chunk
 //     is one INSERT from one Arrow record, which one thread runs. With
 //     more threads, DuckDB 1.1's executor has the calling thread poll for
 //     the workers' tasks (mutexes, the task queue) while they run: on 2
@@ -33,7 +35,9 @@ func (w *Warehouse) TuneForIngest(ctx context.Context) (restore func() error, er
 	if _, err := w.db.ExecContext(ctx, `SET memory_limit = '`+IngestMemoryLimit+`'; SET threads = 1`); err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
+	w.fullThreads.Store(int64(threads))
 	return func() error {
+		w.fullThreads.Store(0)
 		_, err := w.db.ExecContext(context.Background(), fmt.Sprintf(`RESET memory_limit; SET threads = %d`, threads))
 		if err != nil {
 			return fmt.Errorf("warehouse: %w", err)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/marcboeker/go-duckdb"
@@ -29,6 +30,10 @@ type Warehouse struct {
 	// existence tests never interleave with another's. Other processes
 	// are kept out by DuckDB's file lock.
 	writeMu sync.Mutex
+	// fullThreads is DuckDB's thread count before TuneForIngest set it to
+	// 1 (0 when not tuned): a batch's settle queries, which run after the
+	// parse, use them all again.
+	fullThreads atomic.Int64
 }
 
 // ErrBusy means another process holds the database file.
