@@ -120,7 +120,7 @@ func QueenNeighbours(data []byte, idProp string, snap float64, onEdges bool) ([]
 
 // edgePairs finds vertices lying within snap of an edge of another feature.
 // Edges are put in a grid whose cell side is the median edge length (at least
-// 4 snap), in every cell they pass through; a vertex is tested against the
+// 4 snap and a 1024th of the longest edge), in every cell they pass through; a vertex is tested against the
 // edges of its own and the 8 surrounding cells.
 func edgePairs(polys [][][][2]float64, snap float64, add func(a, b int)) {
 	var lens []float64
@@ -135,7 +135,14 @@ func edgePairs(polys [][][][2]float64, snap float64, add func(a, b int)) {
 		return
 	}
 	sort.Float64s(lens)
-	size := math.Max(lens[len(lens)/2], 4*snap)
+	// Any cell side of at least 4 snap is correct; the median keeps cells
+	// small for real maps, and a 1024th of the longest edge bounds the cells
+	// one segment passes through (one absurd vertex at 1e12 must not make
+	// the sampling loop below run for ever).
+	size := math.Max(math.Max(lens[len(lens)/2], 4*snap), lens[len(lens)-1]/1024)
+	if math.IsInf(size, 0) || math.IsNaN(size) {
+		return // coordinates near the float64 limit: the vertex rule alone
+	}
 	type cell struct{ i, j int64 }
 	type seg struct {
 		f              int

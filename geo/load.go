@@ -3,6 +3,7 @@ package geo
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,13 +32,82 @@ var (
 //   - boundaries: *.geojson FeatureCollection whose features carry properties.code;
 //     a file with "simplified" in its name is preferred for drawing.
 //
+// Without a gazetteer CSV, a single GeoJSON is the gazetteer (see Load).
+// Without neighbour pairs, the neighbours are the queen-contiguous units of the
+// boundaries drawn.
+//
 // Validity dates come from the vintages: a YYYYMM vintage starts on the first
 // of that month, the current units start at the newest crosswalk target, and
 // each vintage ends the day before the next one starts.
 func LoadDir(dir string) (*models.Geography, error) {
-	entries, err := os.ReadDir(dir)
+	g, _, err := Load(dir, Options{})
+	return g, err
+}
+
+// QueenSnap is the snapping distance Load uses for queen contiguity: 1e-6,
+// about 0.1 m in degrees, which absorbs coordinates rounded to 6 decimals and
+// is far below any gap between neighbourhoods in projected metres too.
+const QueenSnap = 1e-6
+
+// Options changes how Load reads a geography; the zero value is LoadDir.
+type Options struct {
+	// Properties name the feature properties the current units are read
+	// from when there is no gazetteer CSV (empty fields are detected). With
+	// a gazetteer CSV only Code may be set: the boundary property that holds
+	// the gazetteer's codes, when it is not "code".
+	Properties FeatureProperties
+	// Snap is the QueenContiguity snap when neighbours are computed from
+	// the boundaries; <= 0 means QueenSnap.
+	Snap float64
+}
+
+// Info says where Load found what it did not read from a file of its own.
+type Info struct {
+	UnitsFrom       string            // the gazetteer CSV or GeoJSON the current units come from
+	FromGeoJSON     bool              // the gazetteer was derived from GeoJSON features
+	Properties      FeatureProperties // the properties used when FromGeoJSON (Name empty: codes are the names)
+	QueenNeighbours bool              // neighbours computed by queen contiguity of the map
+}
+
+// Load reads a geography from path: a directory as LoadDir describes, or a
+// single .geojson file. When there is no gazetteer CSV, the one GeoJSON
+// FeatureCollection of path is the gazetteer: each feature is a current unit,
+// its code and name taken from the properties opt.Properties names or, where
+// empty, detects (a property called code, id, unit, …, else one ending in
+// _id, _num, code; a name, ten, label, …, else one ending in name); codes are
+// strings (a number 12.0 is "12"), unique and never empty; with no name
+// property the code is the name. Its label point is a point inside its
+// polygons. Such units are valid on every date (or from the newest crosswalk
+// target, when there are older unit lists), so logbooks of any date resolve to
+// them by code or by name. The map keeps the geometries with properties code
+// and name only.
+//
+// When no neighbour-pairs JSON is present and a map is, the neighbours are
+// QueenNeighbours of the map with snap opt.Snap and the edge rule
+// (T-junctions count), as docs/geography.md recommends.
+func Load(path string, opt Options) (*models.Geography, Info, error) {
+	var info Info
+	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("geo: %w", err)
+		return nil, info, fmt.Errorf("geo: %w", err)
+	}
+	var files []string
+	dir := path
+	if st.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, info, fmt.Errorf("geo: %w", err)
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+	} else {
+		if !strings.HasSuffix(strings.ToLower(path), ".geojson") {
+			return nil, info, fmt.Errorf("geo: %s: give a directory of geography files or a .geojson file", path)
+		}
+		files = []string{path}
 	}
 	g := &models.Geography{}
 	var gazetteer *table
@@ -48,49 +118,61 @@ func LoadDir(dir string) (*models.Geography, error) {
 	}
 	var xws []xw
 	var geojsons []string
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		lower := strings.ToLower(e.Name())
+	neighbourFile := false
+	for _, p := range files {
+		name := filepath.Base(p)
+		lower := strings.ToLower(name)
 		switch {
 		case strings.HasSuffix(lower, ".geojson"):
 			geojsons = append(geojsons, p)
 		case strings.HasSuffix(lower, ".json"):
 			nb, err := readNeighbours(p)
 			if err != nil {
-				return nil, err
+				return nil, info, err
 			}
 			g.Neighbours = append(g.Neighbours, nb...)
+			neighbourFile = true
 		case strings.HasSuffix(lower, ".csv"):
 			t, err := readTable(p)
 			if err != nil {
-				return nil, err
+				return nil, info, err
 			}
 			switch {
 			case t.has("ward_code_new"):
-				m := crosswalkName.FindStringSubmatch(e.Name())
+				m := crosswalkName.FindStringSubmatch(name)
 				if m == nil {
-					return nil, fmt.Errorf("geo: %s: crosswalk file name must contain crosswalk_<OLD>_to_<NEW>", p)
+					return nil, info, fmt.Errorf("geo: %s: crosswalk file name must contain crosswalk_<OLD>_to_<NEW>", p)
 				}
 				xws = append(xws, xw{t, m[1], m[2]})
 			case t.has("ward_code", "ward_name"):
-				m := vintageName.FindStringSubmatch(e.Name())
+				m := vintageName.FindStringSubmatch(name)
 				if m == nil {
-					return nil, fmt.Errorf("geo: %s: unit list file name must end in units_<YYYY or YYYYMM>.csv", p)
+					return nil, info, fmt.Errorf("geo: %s: unit list file name must end in units_<YYYY or YYYYMM>.csv", p)
 				}
 				old[m[1]] = t
 			case t.has("code", "name"):
 				if gazetteer != nil {
-					return nil, fmt.Errorf("geo: two gazetteers of current units: %s and %s", gazetteer.path, p)
+					return nil, info, fmt.Errorf("geo: two gazetteers of current units: %s and %s", gazetteer.path, p)
 				}
 				gazetteer = t
 			}
 		}
 	}
-	if gazetteer == nil {
-		return nil, fmt.Errorf("geo: %s: no gazetteer of current units (CSV with columns code, name)", dir)
+	props := opt.Properties
+	switch {
+	case gazetteer != nil:
+		if props.Name != "" || props.District != "" || props.Population != "" {
+			return nil, info, fmt.Errorf("geo: %s: has a gazetteer CSV (%s); the name, district and population properties apply only to a GeoJSON without one",
+				dir, filepath.Base(gazetteer.path))
+		}
+		info.UnitsFrom = gazetteer.path
+	case len(geojsons) == 1:
+		info.UnitsFrom, info.FromGeoJSON = geojsons[0], true
+	case len(geojsons) > 1:
+		return nil, info, fmt.Errorf("geo: %s: no gazetteer CSV and %d GeoJSON files (%s): give the path of the one to read the units from",
+			dir, len(geojsons), strings.Join(baseNames(geojsons), ", "))
+	default:
+		return nil, info, fmt.Errorf("geo: %s: no gazetteer of current units (a CSV with columns code, name, or a GeoJSON FeatureCollection of the units)", dir)
 	}
 
 	// The current vintage starts at the newest crosswalk target.
@@ -128,13 +210,21 @@ func LoadDir(dir string) (*models.Geography, error) {
 		}
 		units, err := oldUnits(old[v], v, from, to)
 		if err != nil {
-			return nil, err
+			return nil, info, err
 		}
 		g.Units = append(g.Units, units...)
 	}
-	cur, err := currentUnits(gazetteer, currentFrom)
-	if err != nil {
-		return nil, err
+	var cur []models.Unit
+	if info.FromGeoJSON {
+		data, err := os.ReadFile(info.UnitsFrom)
+		if err != nil {
+			return nil, info, fmt.Errorf("geo: %w", err)
+		}
+		if cur, g.MapGeoJSON, info.Properties, err = unitsFromGeoJSON(info.UnitsFrom, data, props, currentFrom); err != nil {
+			return nil, info, err
+		}
+	} else if cur, err = currentUnits(gazetteer, currentFrom); err != nil {
+		return nil, info, err
 	}
 	g.Units = append(g.Units, cur...)
 	known := map[string]bool{}
@@ -153,7 +243,7 @@ func LoadDir(dir string) (*models.Geography, error) {
 		}
 		links, err := crosswalkLinks(x.t, x.from, known)
 		if err != nil {
-			return nil, err
+			return nil, info, err
 		}
 		direct[x.from] = links
 	}
@@ -162,7 +252,7 @@ func LoadDir(dir string) (*models.Geography, error) {
 			continue
 		}
 		if _, ok := direct[x.to]; !ok {
-			return nil, fmt.Errorf("geo: %s: no way from vintage %s to the current units", x.t.path, from)
+			return nil, info, fmt.Errorf("geo: %s: no way from vintage %s to the current units", x.t.path, from)
 		}
 		direct[from] = chain(x.t, from, x.to, direct[x.to])
 	}
@@ -177,24 +267,47 @@ func LoadDir(dir string) (*models.Geography, error) {
 
 	for _, nb := range g.Neighbours {
 		if !known[nb.A] || !known[nb.B] {
-			return nil, fmt.Errorf("geo: neighbour pair %s-%s names a unit not in the gazetteer", nb.A, nb.B)
+			return nil, info, fmt.Errorf("geo: neighbour pair %s-%s names a unit not in the gazetteer", nb.A, nb.B)
 		}
 	}
-	if len(geojsons) > 0 {
+	if len(geojsons) > 0 && !info.FromGeoJSON {
 		sort.Slice(geojsons, func(i, j int) bool {
 			return strings.Contains(strings.ToLower(geojsons[i]), "simplified") &&
 				!strings.Contains(strings.ToLower(geojsons[j]), "simplified")
 		})
 		b, err := os.ReadFile(geojsons[0])
 		if err != nil {
-			return nil, fmt.Errorf("geo: %w", err)
+			return nil, info, fmt.Errorf("geo: %w", err)
+		}
+		if props.Code != "" {
+			if b, err = mapWithCodes(geojsons[0], b, props.Code, cur); err != nil {
+				return nil, info, err
+			}
 		}
 		if err := checkGeoJSON(geojsons[0], b, known); err != nil {
-			return nil, err
+			return nil, info, err
 		}
 		g.MapGeoJSON = b
 	}
-	return g, nil
+	if !neighbourFile && len(g.MapGeoJSON) > 0 {
+		snap := opt.Snap
+		if snap <= 0 || math.IsNaN(snap) {
+			snap = QueenSnap
+		}
+		if g.Neighbours, err = QueenNeighbours(g.MapGeoJSON, "code", snap, true); err != nil {
+			return nil, info, fmt.Errorf("geo: %s: neighbours from the boundaries: %s", dir, strings.TrimPrefix(err.Error(), "geo: "))
+		}
+		info.QueenNeighbours = true
+	}
+	return g, info, nil
+}
+
+func baseNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
 }
 
 func currentUnits(t *table, from time.Time) ([]models.Unit, error) {

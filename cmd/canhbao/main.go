@@ -74,7 +74,7 @@ const usage = `canhbao: early warning for grassroots dispute mediation
 
 Usage:
   canhbao demo     --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N] [--as-of-run [--nowcast=false] [--pending]]
-  canhbao units load [--db FILE] DIR
+  canhbao units load [--db FILE] [--code-property P] [--name-property P] [--snap S] DIR|FILE.geojson
   canhbao simulate --out DIR [--seed N] [--from DATE] [--to DATE] [--scale X] [--geo DIR] [--deliveries N]
   canhbao synthgeo --out DIR [--units N] [--provinces P] [--seed S] [--logbook-rows N]
   canhbao ingest   [--db FILE] [--json] [--format F] [--encoding E] [--delimiter D] [--mapping M] [--arrived DATE] [--backfill] FILE...
