@@ -10,18 +10,37 @@ import (
 )
 
 // SaveGeography replaces the stored geography with g, in one transaction.
+//
+// The new rows are written to TEMP tables first; then, per table, stored
+// rows whose key is not in the new set are deleted and the new rows are
+// upserted (INSERT OR REPLACE). Deleting every row and inserting them again
+// in one transaction, as this did before, fails in DuckDB 1.1 as soon as a
+// key comes back (its primary-key index still holds the deleted key until
+// the commit), so loading a geography over an existing one failed.
 func (w *Warehouse) SaveGeography(ctx context.Context, g *models.Geography) error {
-	tx, err := w.db.BeginTx(ctx, nil)
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: %w", err)
+	}
+	defer conn.Close()
+	tables := []struct{ name, key string }{
+		{"units", "vintage, code"},
+		{"crosswalk", "old_vintage, old_code, new_code"},
+		{"neighbours", "a, b"},
+		{"maps", "name"},
+	}
+	for _, t := range tables {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE new_`+t.name+` AS SELECT * FROM `+t.name+` LIMIT 0`); err != nil {
+			return fmt.Errorf("warehouse: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.new_`+t.name)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM units`, `DELETE FROM crosswalk`, `DELETE FROM neighbours`, `DELETE FROM maps`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("warehouse: %w", err)
-		}
-	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO units VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	st, err := tx.PrepareContext(ctx, `INSERT INTO new_units VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
@@ -33,7 +52,7 @@ func (w *Warehouse) SaveGeography(ctx context.Context, g *models.Geography) erro
 		}
 	}
 	st.Close()
-	st, err = tx.PrepareContext(ctx, `INSERT INTO crosswalk VALUES (?,?,?,?,?)`)
+	st, err = tx.PrepareContext(ctx, `INSERT INTO new_crosswalk VALUES (?,?,?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
@@ -43,7 +62,7 @@ func (w *Warehouse) SaveGeography(ctx context.Context, g *models.Geography) erro
 		}
 	}
 	st.Close()
-	st, err = tx.PrepareContext(ctx, `INSERT INTO neighbours VALUES (?,?,?)`)
+	st, err = tx.PrepareContext(ctx, `INSERT INTO new_neighbours VALUES (?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
@@ -54,8 +73,18 @@ func (w *Warehouse) SaveGeography(ctx context.Context, g *models.Geography) erro
 	}
 	st.Close()
 	if len(g.MapGeoJSON) > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO maps VALUES ('current', ?, ?)`, string(g.MapGeoJSON), time.Now().UTC()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO new_maps VALUES ('current', ?, ?)`, string(g.MapGeoJSON), time.Now().UTC()); err != nil {
 			return fmt.Errorf("warehouse: map: %w", err)
+		}
+	}
+	for _, t := range tables {
+		for _, q := range []string{
+			`DELETE FROM ` + t.name + ` WHERE (` + t.key + `) NOT IN (SELECT (` + t.key + `) FROM new_` + t.name + `)`,
+			`INSERT OR REPLACE INTO ` + t.name + ` SELECT * FROM new_` + t.name,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("warehouse: %s: %w", t.name, err)
+			}
 		}
 	}
 	return tx.Commit()
