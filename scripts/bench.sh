@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# bench.sh: the benchmark suite of issue 9. Runs the real binary stage by stage
-# (simulate / synthgeo -> units load -> historical ingest -> weekly ingest ->
-# analyze in a refit week -> analyze in a week that reuses the stored risk
-# model -> report) for Hanoi, the national geography and the growth series
-# (1x, 4x, 16x units and rows), REPS times for the weekly stages, records wall
-# time and peak RSS from /usr/bin/time -v with the 1-minute load average beside
-# each figure, measures DuckDB's read_csv floor on the national history files,
-# takes medians, rewrites the tables between <!-- bench:begin --> and
-# <!-- bench:end --> in BENCHMARKS.md (scripts/bench_tables.py) and writes the
-# growth chart docs/scaling-chart.html.
+# bench.sh: the benchmark suite of issue 9 (`make bench`; with no variables it
+# runs every part at full size). Parts, each skippable by name with SKIP:
+#   hanoi, national, growth  the real binary stage by stage (simulate / synthgeo
+#       -> units load -> historical ingest -> weekly ingest -> analyze in a refit
+#       week -> analyze in a week that reuses the stored risk model -> report) for
+#       Hanoi, the national geography and the growth series (1x, 4x, 16x units
+#       and rows), REPS times for the weekly stages; national also measures
+#       DuckDB's read_csv floor on its history files;
+#   ingest5m   ingest rows/s vs DuckDB's own read_csv insert of the same
+#       INGEST_ROWS-row logbook, paired in one process
+#       (cmd/canhbao BenchmarkIngestVsDuckDB: wall and CPU time of both), then
+#       peak RSS of the binary on the same file (TestWriteBenchLogbook writes it);
+#   detectors  Noufaily and Farrington 1996 per series-week vs R's
+#       farringtonFlexible: Go on the whole 1,000-series synthetic panel (analysis
+#       benchmarks) and on its first R_SERIES series (benchsuite
+#       BenchmarkDetectorsSubset), R on the same R_SERIES series, weeks and
+#       settings (scripts/bench_farrington.R) when `library(surveillance)` loads,
+#       else R's recorded figure (../shared/data/reference/synthetic/timing.csv);
+#   go         the Go benchmarks of synthgeo/ and benchsuite/ (after the tables).
+# Every timed figure is recorded with the 1-minute load average when it started
+# (from /usr/bin/time -v for the binary: wall time and peak RSS); the medians go
+# into the tables between <!-- bench:begin --> and <!-- bench:end --> in
+# BENCHMARKS.md (scripts/bench_tables.py), the growth series into
+# docs/scaling-chart.html.
 #
 # Environment (defaults give the full issue-9 suite; smaller values for a quick run):
 #   REPS=3                 repetitions of the weekly stages (median reported)
@@ -19,7 +33,15 @@
 #                          most units alarm; NAT_WEEK_ROWS, which did that, is refused)
 #   NAT_REPS=REPS GROWTH_REPS=REPS       repetitions of the weekly stages for those suites
 #   GROWTH_UNITS=200 GROWTH_ROWS=25000   the 1x point of the growth series (4x and 16x follow)
-#   SKIP=                  space-separated parts to skip: hanoi national growth go
+#   INGEST_ROWS=5000000    rows of the ingest-vs-read_csv logbook; INGEST_REPS=REPS paired runs
+#                          (minutes each at 5M on 2 cores: ~60 s CPU for the ingest alone, plus
+#                          the generation of the file and the floor)
+#   R_SERIES=100           series of the synthetic panel R times (1..1000; the whole panel takes
+#                          R ~400 s per method; 100 series: 80-100 s CPU per method here, 200 s
+#                          wall at load 7); R_REPS=1 R runs;
+#                          DET_REPS=REPS runs of the Go detector benchmarks; RSCRIPT=Rscript
+#                          (a path without surveillance: R's recorded figure is used instead)
+#   SKIP=                  space-separated parts to skip: hanoi national growth ingest5m detectors go
 #   WORK=/tmp/canhbao-bench  scratch folder (needs ~ NAT_ROWS*200 bytes + the warehouses)
 #   BIN=bin/canhbao          binary (built by this script unless BUILD=0)
 #   BENCH_MD=BENCHMARKS.md BENCH_CHART=docs/scaling-chart.html   where the tables and chart go
@@ -38,6 +60,12 @@ if [[ -n "${NAT_WEEK_ROWS:-}" ]]; then
 fi
 GROWTH_UNITS=${GROWTH_UNITS:-200}
 GROWTH_ROWS=${GROWTH_ROWS:-25000}
+INGEST_ROWS=${INGEST_ROWS:-5000000}
+INGEST_REPS=${INGEST_REPS:-$REPS}
+R_SERIES=${R_SERIES:-100}
+R_REPS=${R_REPS:-1}
+DET_REPS=${DET_REPS:-$REPS}
+RSCRIPT=${RSCRIPT:-Rscript}
 SKIP=${SKIP:-}
 WORK=${WORK:-/tmp/canhbao-bench}
 BIN=${BIN:-bin/canhbao}
@@ -151,8 +179,78 @@ if ! skip growth; then
 	done
 fi
 
+# gobench SUITE CMD...: runs a `go test -bench` command and appends one row
+# per reported metric (suite, "<benchmark> <unit>", value, 0, load average
+# when it started); ns/op becomes "s/op" in seconds. A failing benchmark stops
+# the suite with its output.
+gobench() {
+	local suite=$1; shift
+	local load; load=$(cut -d' ' -f1 /proc/loadavg)
+	if ! "$@" >"$WORK/gobench.txt" 2>&1; then
+		cat "$WORK/gobench.txt" >&2; echo "bench: $suite: $* failed" >&2; return 1
+	fi
+	awk -v s="$suite" -v l="$load" '/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]/ {
+		n = $1; sub(/^Benchmark/, "", n); sub(/-[0-9]+$/, "", n)
+		for (i = 3; i < NF; i += 2) {
+			v = $i; u = $(i + 1)
+			if (u == "ns/op") { v = v / 1e9; u = "s/op" }
+			printf "%s\t%s %s\t%s\t0\t%s\n", s, n, u, v, l
+		}
+	}' "$WORK/gobench.txt" >>"$RES"
+	grep '^Benchmark' "$WORK/gobench.txt" | sed "s/^/bench: $suite (load $load): /" >&2
+}
+
+if ! skip ingest5m; then
+	# Paired in one process: the full `canhbao ingest` path and DuckDB's own
+	# INSERT ... SELECT FROM read_csv of the same generated file, wall and CPU
+	# time (the CPU ratio moves less with the machine's load than the wall one).
+	for r in $(seq 1 "$INGEST_REPS"); do
+		gobench ingest5m env CANHBAO_BENCH_ROWS="$INGEST_ROWS" go test -run '^$' -bench '^BenchmarkIngestVsDuckDB$' \
+			-benchtime 1x -count 1 -timeout 60m ./cmd/canhbao/
+	done
+	# Peak RSS of the real binary on the same file (same generator, same seed).
+	I="$WORK/ingest"; rm -rf "$I"; mkdir -p "$I"
+	CANHBAO_BENCH_DIR="$I" CANHBAO_BENCH_ROWS="$INGEST_ROWS" go test -run '^TestWriteBenchLogbook$' -count 1 -timeout 60m ./cmd/canhbao/ >/dev/null
+	history ingest5m "$I/canhbao.duckdb" ../shared/data/hanoi "$I/big_$INGEST_ROWS.csv"
+	# The floor on that file right after, in its own process as the binary ran
+	# (benchsuite BenchmarkDuckDBReadCSV), for the binary-vs-floor ratio.
+	gobench ingest5m env CANHBAO_BENCH_CSV="$I/big_$INGEST_ROWS.csv" go test -run '^$' -bench '^BenchmarkDuckDBReadCSV$' \
+		-benchtime 1x -count 1 -timeout 60m ./benchsuite/
+	printf 'ingest5m\trows\t%s\t0\t-\n' "$INGEST_ROWS" >>"$RES"
+	rm -rf "$I"
+fi
+
+if ! skip detectors; then
+	# Go on the whole synthetic panel (1,000 series x the last 49 weeks), then on
+	# the first R_SERIES series, the subset R is timed on below.
+	for r in $(seq 1 "$DET_REPS"); do
+		gobench detectors go test -run '^$' -bench '^Benchmark(NoufailySynthetic|Farrington1996Synthetic)$' -benchtime 1x -count 1 ./analysis/
+		gobench detectors env CANHBAO_BENCH_SERIES="$R_SERIES" go test -run '^$' -bench '^BenchmarkDetectorsSubset$' -benchtime 1x -count 1 ./benchsuite/
+	done
+	if "$RSCRIPT" -e 'suppressPackageStartupMessages(library(surveillance))' >/dev/null 2>&1; then
+		for r in $(seq 1 "$R_REPS"); do
+			load=$(cut -d' ' -f1 /proc/loadavg)
+			"$RSCRIPT" scripts/bench_farrington.R "$R_SERIES" "$WORK/r-farrington.csv"
+			# method, n_series, series_weeks, elapsed_s, user_s, per_series_week_ms,
+			# alarms, alarms_equal_recorded, compared, R, surveillance
+			python3 - "$WORK/r-farrington.csv" "$load" >>"$RES" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    m, l = r["method"], sys.argv[2]
+    for k in ("elapsed_s", "user_s", "per_series_week_ms", "series_weeks", "alarms", "alarms_equal_recorded", "compared"):
+        print(f"detectors\tR {m} {k}\t{r[k]}\t0\t{l if k in ('elapsed_s', 'user_s', 'per_series_week_ms') else '-'}")
+    print(f"detectors\tR version\tR {r['R'].split()[2]}, surveillance {r['surveillance']}\t0\t-")
+PY
+			grep -v '^"method"' "$WORK/r-farrington.csv" | sed "s/^/bench: detectors R (load $load): /" >&2
+		done
+	else
+		# No R here: the tables take R's recorded figure from timing.csv.
+		printf 'detectors\tR missing\t0\t0\t-\n' >>"$RES"
+	fi
+fi
+
 python3 scripts/bench_tables.py "$RES" "${BENCH_MD:-BENCHMARKS.md}" "${BENCH_CHART:-docs/scaling-chart.html}" \
-	"REPS=$REPS NAT_UNITS=$NAT_UNITS NAT_ROWS=$NAT_ROWS GROWTH_UNITS=$GROWTH_UNITS GROWTH_ROWS=$GROWTH_ROWS SKIP='$SKIP'"
+	"REPS=$REPS NAT_UNITS=$NAT_UNITS NAT_ROWS=$NAT_ROWS GROWTH_UNITS=$GROWTH_UNITS GROWTH_ROWS=$GROWTH_ROWS INGEST_ROWS=$INGEST_ROWS INGEST_REPS=$INGEST_REPS R_SERIES=$R_SERIES R_REPS=$R_REPS DET_REPS=$DET_REPS SKIP='$SKIP'"
 
 if ! skip go; then
 	go test -run '^$' -bench . -benchmem -count 1 ./synthgeo/ ./benchsuite/ | tee "$WORK/go-bench.txt"

@@ -9,11 +9,17 @@ import collections, datetime, json, os, platform, re, statistics, subprocess, sy
 res, md, chart, params = sys.argv[1:5]
 rows = collections.defaultdict(list)
 order = []
+texts = {}  # rows whose value is text (the R version), by (suite, stage)
 for line in open(res, encoding="utf-8"):
     s, st, wall, rss, load = line.rstrip("\n").split("\t")
+    try:
+        v = float(wall)
+    except ValueError:
+        texts[(s, st)] = wall
+        continue
     if (s, st) not in rows:
         order.append((s, st))
-    rows[(s, st)].append((float(wall), float(rss), load))
+    rows[(s, st)].append((v, float(rss), load))
 
 def med(s, st):
     v = rows.get((s, st))
@@ -109,6 +115,96 @@ if g:
     rel = os.path.relpath(chart, os.path.dirname(os.path.abspath(md)))
     out.append(f"\nChart: [{rel}]({rel}). Units and rows grow together (k x units, k x rows, 520 weeks); each k has "
                "its own weekly file, the last 7 days of its history at the same rate.")
+
+def loads_of(*keys):
+    """The range of the load averages of several rows (one suite)."""
+    l = [float(x) for k in keys for _, _, x in rows.get(k, []) if x != "-"]
+    if not l:
+        return "-"
+    return f"{min(l):.1f}" if min(l) == max(l) else f"{min(l):.1f}–{max(l):.1f}"
+
+# Ingest vs DuckDB's read_csv insert of the same file (part ingest5m): the
+# paired in-process benchmark (ratios per run, then their median), and the
+# real binary on the same file under /usr/bin/time -v for peak RSS.
+I = "ingest5m"
+if med(I, "IngestVsDuckDB rows/s") is not None:
+    n = med(I, "rows")
+    k = len(rows[(I, "IngestVsDuckDB rows/s")])
+    out.append(f"\n### Ingest vs DuckDB's own read_csv insert of the same file ({fmt(n, 0)} rows)\n")
+    out.append(f"Command: `CANHBAO_BENCH_ROWS={n:.0f} go test -run '^$' -bench '^BenchmarkIngestVsDuckDB$' -benchtime 1x ./cmd/canhbao/` "
+               f"({k} run{'s' if k > 1 else ''}, medians; the ratio is taken within each run, then its median). Both loads run in one "
+               "process one after the other on the same generated logbook (Hanoi units, seed 11): the full `canhbao ingest` path after "
+               "`units load`, and `INSERT INTO t SELECT * FROM read_csv(..., all_varchar = true)` into a fresh DuckDB file. CPU time is "
+               "user + system of the whole process (DuckDB's threads included), which moves less with the machine's load than wall time.\n")
+    out.append("| measure | canhbao ingest | DuckDB read_csv (floor) | ratio ingest / floor | load |\n| --- | --- | --- | --- | --- |")
+    ld = loads(I, "IngestVsDuckDB rows/s")
+    out.append(f"| rows/s (wall) | {fmt(med(I, 'IngestVsDuckDB rows/s'), 0)} | {fmt(med(I, 'IngestVsDuckDB floor-rows/s'), 0)} | "
+               f"{fmt(med(I, 'IngestVsDuckDB x-floor'), 1)}x the time | {ld} |")
+    out.append(f"| CPU s | {fmt(med(I, 'IngestVsDuckDB cpu-s'))} | {fmt(med(I, 'IngestVsDuckDB floor-cpu-s'))} | "
+               f"{fmt(med(I, 'IngestVsDuckDB x-floor-cpu'), 1)}x | {ld} |")
+    h = med(I, "historical ingest")
+    if h:
+        out.append(f"\nThe real binary on the same file (`/usr/bin/time -v bin/canhbao ingest --db F big_{n:.0f}.csv` after `units load` "
+                   f"of ../shared/data/hanoi; TestWriteBenchLogbook writes the file): {fmt(h)} s wall = {fmt(n / h, 0)} rows/s, peak RSS "
+                   f"{fmt(rss(I, 'historical ingest'), 0)} MB (load {loads(I, 'historical ingest')}); `units load` {fmt(med(I, 'units load'))} s.")
+        fl = med(I, "DuckDBReadCSV rows/s")
+        if fl:
+            out.append(f"DuckDB's read_csv insert of that file right after, in its own process "
+                       f"(`CANHBAO_BENCH_CSV=big_{n:.0f}.csv go test -run '^$' -bench '^BenchmarkDuckDBReadCSV$' -benchtime 1x ./benchsuite/`): "
+                       f"{fmt(fl, 0)} rows/s (load {loads(I, 'DuckDBReadCSV rows/s')}); the binary takes {fl / (n / h):.1f}x its time "
+                       "(two processes at two moments: less steady than the paired CPU ratio above).")
+
+# Detectors per series-week vs R's farringtonFlexible (part detectors).
+D = "detectors"
+if med(D, "NoufailySynthetic µs/series-week") is not None or med(D, "DetectorsSubset/noufaily µs/series-week") is not None:
+    sub_sw = med(D, "DetectorsSubset/noufaily series-weeks")
+    nser = (sub_sw or 0) / 49
+    out.append("\n### Detectors per series-week vs R's farringtonFlexible\n")
+    r_here = med(D, "R noufaily per_series_week_ms") is not None
+    out.append("Commands: `go test -run '^$' -bench '^Benchmark(NoufailySynthetic|Farrington1996Synthetic)$' -benchtime 1x ./analysis/` "
+               "(the whole synthetic panel of ../shared/data/reference/scripts/03_timing_synthetic.R, 1,000 series x the last 49 weeks, "
+               f"t = 264..312), `CANHBAO_BENCH_SERIES={nser:.0f} go test -run '^$' -bench '^BenchmarkDetectorsSubset$' -benchtime 1x ./benchsuite/` "
+               f"(its first {nser:.0f} series, same weeks and settings)"
+               + (f" and `Rscript scripts/bench_farrington.R {nser:.0f} OUT.csv` (R's farringtonFlexible on the same {nser:.0f} series, "
+                  "weeks and control lists as 03_timing_synthetic.R; the whole panel takes R ~400 s per method, so R runs on this subset "
+                  f"and the comparison is per series-week). R: {texts.get((D, 'R version'), '?')}, one thread; Go: `analysis.DetectAll` "
+                  "on GOMAXPROCS workers (2 here), as `analyze` runs it." if r_here else
+                  ". R with surveillance is not installed here: R's figure is the **recorded** one "
+                  "(../shared/data/reference/synthetic/timing.csv, whole panel, R 4.2.2, surveillance 1.20.3, 2 cores), not measured in this run.")
+               + " Medians of the runs; load = 1-minute load average when each run started.\n")
+    if r_here:
+        out.append(f"| method | Go, whole panel µs/series-week | Go, first {nser:.0f} series µs/series-week | R, same {nser:.0f} series ms/series-week "
+                   "(wall; CPU) | R / Go, same series, same run | R / Go whole panel | alarms Go / R (same series) | R alarms equal to R's recorded | load |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    else:
+        out.append(f"| method | Go, whole panel µs/series-week | Go, first {nser:.0f} series µs/series-week | R recorded, whole panel ms/series-week "
+                   "(wall; CPU) | R recorded / Go whole panel | load |")
+        out.append("| --- | --- | --- | --- | --- | --- |")
+    rec = {}
+    if not r_here:
+        import csv
+        tp = os.path.join("..", "shared", "data", "reference", "synthetic", "timing.csv")
+        if os.path.exists(tp):
+            for r in csv.DictReader(open(tp, encoding="utf-8")):
+                if r["range"] == "last_49_weeks":
+                    rec[r["method"]] = (float(r["per_series_week_ms"]), 1000 * float(r["user_s"]) / float(r["series_weeks"]))
+    for m, full, label in (("noufaily", "NoufailySynthetic", "Noufaily (noPeriods=10, nbPlugin, pastWeeksNotIncluded=26, α=0.005)"),
+                           ("farrington", "Farrington1996Synthetic", "Farrington 1996 (delta, 2/3 power, α=0.005)")):
+        gf = med(D, f"{full} µs/series-week")
+        gs = med(D, f"DetectorsSubset/{m} µs/series-week")
+        ga = med(D, f"DetectorsSubset/{m} alarms")
+        goload = [(D, f"{full} µs/series-week"), (D, f"DetectorsSubset/{m} µs/series-week")]
+        if r_here:
+            rw, rc = med(D, f"R {m} per_series_week_ms"), med(D, f"R {m} user_s") * 1000 / med(D, f"R {m} series_weeks")
+            ratio = f"**{rw * 1000 / gs:,.0f}x**" if gs else "-"
+            out.append(f"| {label} | {fmt(gf, 1)} | {fmt(gs, 1)} | {fmt(rw)}; {fmt(rc)} | {ratio} | "
+                       f"{f'{rw * 1000 / gf:,.0f}x' if gf else '-'} | "
+                       f"{fmt(ga, 0)} / {fmt(med(D, f'R {m} alarms'), 0)} | {fmt(med(D, f'R {m} alarms_equal_recorded'), 0)} of "
+                       f"{fmt(med(D, f'R {m} compared'), 0)} | Go {loads_of(*goload)}, R {loads(D, f'R {m} per_series_week_ms')} |")
+        else:
+            rw, rc = rec.get(m, (None, None))
+            ratio = f"{rw * 1000 / gf:,.0f}x (recorded R)" if rw and gf else "-"
+            out.append(f"| {label} | {fmt(gf, 1)} | {fmt(gs, 1)} | {fmt(rw)}; {fmt(rc)} (recorded) | {ratio} | Go {loads_of(*goload)} |")
 
 # A BENCH_MD that does not exist yet (a trial run into a scratch file) is created.
 text = open(md, encoding="utf-8").read() if os.path.exists(md) else "# Benchmarks\n"
