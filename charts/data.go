@@ -36,6 +36,14 @@ type UnitPanel struct {
 	WindowExpected [][]float64
 	WindowFlagged  [][]bool
 
+	// Alarm bound of each unit's temporal detector (detector_bounds of the
+	// run, stored by analyze): NaN where the run stored none, BoundAlarm
+	// where the week's cases were above it. BoundDetector names the detector
+	// per row ("" for none); all three nil for runs without bounds.
+	Bound         [][]float64
+	BoundAlarm    [][]bool
+	BoundDetector []string
+
 	index     map[string]int // unit code -> row, built on first use
 	indexOnce sync.Once
 }

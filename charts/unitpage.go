@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"sort"
+	"strings"
 
 	gocharts "github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -109,8 +110,12 @@ func (r *renderer) unitPage(u models.Unit) (*pageSpec, error) {
 			if err != nil {
 				return nil, err
 			}
+			note := r.unitNowcastNote(u.Code, c.id)
+			if bn := r.boundNote(row, c.id); bn != "" {
+				note = strings.TrimSpace(note + " " + bn)
+			}
 			pg.Sections = append(pg.Sections, section{ID: "s-" + c.id, Heading: c.heading,
-				Note:   r.unitNowcastNote(u.Code, c.id),
+				Note:   note,
 				Charts: []chartView{{ID: c.id, Height: c.h, Option: template.JS(opt)}}})
 		}
 		ns := section{ID: "s-" + UnitNeighboursID, Heading: w.NeighboursHeading}
@@ -238,6 +243,9 @@ func (r *renderer) countsChart(u models.Unit, row, first, last int) chartOptions
 		AddSeries(w.SeriesAlarm, alarm, gocharts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 9}),
 			gocharts.WithLineStyleOpts(opts.LineStyle{Width: 0, Opacity: opts.Float(0)}))
 	bar.Overlap(line)
+	if bl := r.boundLine(row, first, last, weeks); bl != nil {
+		bar.Overlap(bl)
+	}
 	if nc := r.d.Nowcast; nc != nil && !r.public { // public pages show no fractional counts
 		if nl := nowcastLine(weeks, nc.Units[u.Code], r.d.Lang); nl != nil {
 			bar.Overlap(nl)
@@ -245,6 +253,78 @@ func (r *renderer) countsChart(u models.Unit, row, first, last int) chartOptions
 	}
 	_ = l
 	return bar
+}
+
+// boundColour: Okabe–Ito orange, apart from the bars' blues and the flags' vermillion.
+const boundColour = "#E69F00"
+
+// boundDetector is the detector whose bound the unit's chart draws, "" when
+// none: runs analysed before detector_bounds existed, units without history,
+// and public pages (a bound just under a count below 3 would give the count
+// away).
+func (r *renderer) boundDetector(row int) string {
+	p := r.d.Panel
+	if r.public || row < 0 || row >= len(p.BoundDetector) || row >= len(p.Bound) {
+		return ""
+	}
+	return p.BoundDetector[row]
+}
+
+// boundLine is the unit's detector bound per week as a step line over the
+// bars (a bound holds for its whole week), the area below it lightly shaded
+// as the band of usual counts, and, when some week's cases were above it, a
+// triangle on each such week. Bounds are rounded to 2 decimals, as the
+// expected line, and written as bare numbers (null where none): the
+// {"value": x} objects of opts.LineData made the bound a third of the page
+// growth and pushed the Hanoi report over its 5 MB budget.
+func (r *renderer) boundLine(row, first, last int, weeks []string) *gocharts.Line {
+	det := r.boundDetector(row)
+	if det == "" {
+		return nil
+	}
+	p, bw := r.d.Panel, boundText(r.d.Lang)
+	bound := make([]interface{}, 0, len(weeks))
+	over := make([]opts.LineData, 0, len(weeks))
+	found, anyOver := false, false
+	for c := first; c <= last; c++ {
+		var v, o interface{}
+		if b := cellAt(p.Bound, row, c); !math.IsNaN(b) {
+			v, found = finite(round(b, 2)), true
+		}
+		if row < len(p.BoundAlarm) && c < len(p.BoundAlarm[row]) && p.BoundAlarm[row][c] {
+			o, anyOver = r.chartCount(p.Counts[row][c]), true
+		}
+		bound = append(bound, v)
+		over = append(over, opts.LineData{Value: o})
+	}
+	if !found {
+		return nil
+	}
+	line := gocharts.NewLine()
+	line.SetXAxis(weeks).
+		AddSeries(fmt.Sprintf(bw.Series, name(bw.Detectors, det)), nil,
+			gocharts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}),
+			gocharts.WithLineStyleOpts(opts.LineStyle{Width: 2, Type: "dashed", Color: boundColour}),
+			gocharts.WithAreaStyleOpts(opts.AreaStyle{Color: boundColour, Opacity: opts.Float(0.08)}),
+			gocharts.WithItemStyleOpts(opts.ItemStyle{Color: boundColour}))
+	line.MultiSeries[len(line.MultiSeries)-1].Data = bound
+	if anyOver {
+		line.AddSeries(bw.Over, over,
+			gocharts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "triangle", SymbolSize: 11}),
+			gocharts.WithLineStyleOpts(opts.LineStyle{Width: 0, Opacity: opts.Float(0)}),
+			gocharts.WithItemStyleOpts(opts.ItemStyle{Color: boundColour, BorderColor: "#000000", BorderWidth: 1}))
+	}
+	return line
+}
+
+// boundNote explains the bound under the weekly chart when it is drawn.
+func (r *renderer) boundNote(row int, chartID string) string {
+	det := r.boundDetector(row)
+	if chartID != UnitCountsID || det == "" {
+		return ""
+	}
+	bw := boundText(r.d.Lang)
+	return fmt.Sprintf(bw.Note, name(bw.Detectors, det))
 }
 
 // categoryChart: weekly cases by category, stacked.

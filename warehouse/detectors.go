@@ -25,6 +25,18 @@ type DetectorResult struct {
 	Settings   string // JSON; "{}" when empty
 }
 
+// DetectorBound is the alarm bound of the detector analyze chose for a unit
+// (noufaily or ears-c3) in one week of the locality chart (table
+// detector_bounds, migration 010). NaN is stored as NULL and read back as NaN.
+type DetectorBound struct {
+	UnitCode   string
+	Week       models.Week
+	Detector   string
+	Observed   float64
+	UpperBound float64
+	Alarm      bool
+}
+
 // SpatialResult holds the spatial and trend statistics of one unit and week
 // of a run. NaN numbers are stored as NULL and read back as NaN.
 type SpatialResult struct {
@@ -61,6 +73,40 @@ func (w *Warehouse) SaveSpatialResults(ctx context.Context, runID string, rs []S
 			nullNaN(r.GiQ), nullNaN(r.MoranI), nullNaN(r.MoranP), nullNaN(r.MoranQ), r.Quadrant, r.HotSpotClass,
 			nullNaN(r.MKTau), nullNaN(r.MKP), jsonOrEmpty(r.Settings)}
 	})
+}
+
+// SaveDetectorBounds appends a run's per-week detector bounds (see
+// SaveDetectorResults).
+func (w *Warehouse) SaveDetectorBounds(ctx context.Context, runID string, bs []DetectorBound) error {
+	return w.appendRows(ctx, "detector_bounds", runID, len(bs), func(i int) []driver.Value {
+		b := bs[i]
+		return []driver.Value{runID, b.UnitCode, b.Week.String(), b.Detector, nullNaN(b.Observed),
+			nullNaN(b.UpperBound), b.Alarm}
+	})
+}
+
+// DetectorBounds returns a run's per-week detector bounds ordered by unit and
+// week; none for a run analysed before migration 010.
+func (w *Warehouse) DetectorBounds(ctx context.Context, runID string) ([]DetectorBound, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT unit_code, week, detector, coalesce(observed, 'NaN'::DOUBLE),
+		coalesce(upperbound, 'NaN'::DOUBLE), alarm FROM detector_bounds WHERE run_id = ? ORDER BY unit_code, week`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	defer rows.Close()
+	var out []DetectorBound
+	for rows.Next() {
+		var b DetectorBound
+		var week string
+		if err := rows.Scan(&b.UnitCode, &week, &b.Detector, &b.Observed, &b.UpperBound, &b.Alarm); err != nil {
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+		if b.Week, err = models.ParseWeek(week); err != nil {
+			return nil, fmt.Errorf("warehouse: detector bound of %s: %w", b.UnitCode, err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // appendRows writes n rows of table (an identifier from this file only).

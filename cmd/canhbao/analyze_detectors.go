@@ -20,15 +20,18 @@ const (
 	glrMonitorWeeks = 52  // GLR-NB: weeks monitored before and including the report week
 	glrMinPhase1    = 52  // GLR-NB: fewest phase-1 weeks (one year, for the annual harmonic)
 	glrMaxPhase1    = 156 // GLR-NB: most phase-1 weeks (three years, as the escalation history)
+
+	// boundWeeks is how many weeks, up to the report week, of the chosen
+	// detector's bound are stored in detector_bounds: the weeks of the
+	// locality page's chart (charts.unitWeeks).
+	boundWeeks = 52
 )
 
 // detectorSettings is stored as JSON with every row of analyzeDetectors.
 type detectorSettings struct {
 	Detector string `json:"detector"`
 	Reason   string `json:"reason,omitempty"` // why a fallback ran
-	// Suppressed says why the detector's alarm was not stored as an alarm.
-	Suppressed string `json:"alarm_suppressed,omitempty"`
-	History    int    `json:"history_weeks"` // weeks of the unit's series before the report week
+	History  int    `json:"history_weeks"`    // weeks of the unit's series before the report week
 
 	// Farrington / Noufaily (farringtonFlexible names)
 	B                    int     `json:"b,omitempty"`
@@ -72,10 +75,9 @@ func farringtonSettings(f *analysis.Farrington, hist int) detectorSettings {
 //   - "noufaily": analysis.NewNoufaily() (Noufaily et al. 2013: b = 5, w = 3,
 //     noPeriods = 10, nbPlugin, alpha = 0.005) when the unit's weekly series
 //     has the 5·52+3 weeks of history it needs, otherwise "ears-c3" (EARS C3,
-//     7-week baseline, alpha = 0.001) when it has 11 weeks, otherwise no row;
-//     the settings JSON names the detector that ran and why; an EARS C3
-//     alarm on a week without a case (infinite statistic after a
-//     zero-variance baseline) is stored as no alarm, with the reason;
+//     7-week baseline, alpha = 0.001, R's earsC: it never alarms on a week
+//     without a case) when it has 11 weeks, otherwise no row; the settings
+//     JSON names the detector that ran and why;
 //   - "glrnb": the GLR-NB chart (Höhle & Paul 2008; c.ARL = 5, M = -1,
 //     Mtilde = 1, mu0 = seasonal glm.nb) with phase 1 = the up to 156 weeks
 //     before the last 52, monitoring the last 52 weeks (restarting after each
@@ -84,18 +86,24 @@ func farringtonSettings(f *analysis.Farrington, hist int) detectorSettings {
 //     When glm.nb cannot be fitted the Poisson chart runs ("glrpois"), as the
 //     reference script does.
 //
+// and in detector_bounds, for the boundWeeks weeks up to the report week
+// (those the unit has the history for), the bound and alarm of the unit's
+// detector of the first item, so the locality chart can draw the bound.
+// Noufaily at week t reads only weeks before t, so the report week's bound
+// is the one of detector_results.
+//
 // The analyze panel holds cfg.History+cfg.Window weeks, fewer than the
 // Noufaily baseline, so the series are read again from the warehouse from
-// 263 weeks before the report week (or the first case). Units are processed
-// on all cores. Failures of a detector on a unit warn and skip the row; only
-// a failure to read or store is an error.
+// 263+51 weeks before the report week (or the first case). Units are
+// processed on all cores. Failures of a detector on a unit warn and skip the
+// row; only a failure to read or store is an error.
 func (m *Main) analyzeDetectors(ctx context.Context, w *warehouse.Warehouse, run *warehouse.Run, p *analysis.Panel,
 	first models.Week) error {
 	start := time.Now()
 	wk := run.Week
 	nouf := analysis.NewNoufaily()
 	need := nouf.MinHistory(52)
-	from := wk.Add(-need)
+	from := wk.Add(-(need + boundWeeks - 1))
 	if from.Before(first) {
 		from = first
 	}
@@ -117,8 +125,9 @@ func (m *Main) analyzeDetectors(ctx context.Context, w *warehouse.Warehouse, run
 		series[i] = analysis.Series{Counts: counts[i][:end+1], Freq: 52}
 	}
 	type out struct {
-		rows []warehouse.DetectorResult
-		warn []string
+		rows   []warehouse.DetectorResult
+		bounds []warehouse.DetectorBound
+		warn   []string
 	}
 	res := make([]out, len(units))
 	ears := analysis.NewEARS("C3")
@@ -127,36 +136,35 @@ func (m *Main) analyzeDetectors(ctx context.Context, w *warehouse.Warehouse, run
 		s := series[i]
 		o := &res[i]
 		hist := len(s.Counts) - 1
-		// Noufaily, or EARS C3 on a short history.
+		// Noufaily, or EARS C3 on a short history, over the chart's weeks
+		// (the last result is the report week's).
 		var set detectorSettings
 		var r []analysis.Result
 		var err error
 		switch {
 		case hist >= need:
 			set = farringtonSettings(nouf, hist)
-			r, err = nouf.Detect(s, hist)
+			r, err = nouf.Detect(s, max(need, hist-boundWeeks+1))
 		case hist >= ears.MinHistory():
 			set = detectorSettings{Detector: "ears-c3", History: hist, Baseline: ears.Baseline, Alpha: ears.Alpha,
 				Reason: fmt.Sprintf("%d weeks of history, noufaily (b=%d) needs %d", hist, nouf.B, need)}
-			r, err = ears.Detect(s, hist)
+			r, err = ears.Detect(s, max(ears.MinHistory(), hist-boundWeeks+1))
 		default:
 			o.warn = append(o.warn, fmt.Sprintf("unit %s: %d weeks of history, no detector runs", units[i], hist))
 		}
 		if err != nil {
 			o.warn = append(o.warn, fmt.Sprintf("unit %s: %s: %v", units[i], set.Detector, err))
-		} else if len(r) == 1 {
-			if set.Detector == "ears-c3" && r[0].Alarm && r[0].Observed == 0 {
-				// EARS C3 with a zero standard deviation in one of its three
-				// baselines has an infinite statistic for the following weeks,
-				// even without a case (analysis.EARS, like R's earsC). A week
-				// without a case is not an aberration: no alarm is stored.
-				r[0].Alarm = false
-				set.Suppressed = "alarm on a week without a case (infinite C3 statistic from a zero-variance baseline)"
-			}
+		} else if len(r) > 0 && r[len(r)-1].T == hist {
+			last := r[len(r)-1]
 			js, _ := json.Marshal(set)
 			o.rows = append(o.rows, warehouse.DetectorResult{UnitCode: units[i], Week: wk, Detector: set.Detector,
-				Observed: r[0].Observed, Expected: r[0].Expected, UpperBound: r[0].UpperBound, Alarm: r[0].Alarm,
-				PValue: r[0].PValue, Settings: string(js)})
+				Observed: last.Observed, Expected: last.Expected, UpperBound: last.UpperBound, Alarm: last.Alarm,
+				PValue: last.PValue, Settings: string(js)})
+			o.bounds = make([]warehouse.DetectorBound, len(r))
+			for j, x := range r {
+				o.bounds[j] = warehouse.DetectorBound{UnitCode: units[i], Week: wk.Add(x.T - hist),
+					Detector: set.Detector, Observed: x.Observed, UpperBound: x.UpperBound, Alarm: x.Alarm}
+			}
 		}
 		// GLR-NB over the last glrMonitorWeeks weeks.
 		mon := min(glrMonitorWeeks, hist+1-glrMinPhase1)
@@ -196,6 +204,7 @@ func (m *Main) analyzeDetectors(ctx context.Context, w *warehouse.Warehouse, run
 			PValue: last.PValue, Settings: string(js)})
 	})
 	var rows []warehouse.DetectorResult
+	var bounds []warehouse.DetectorBound
 	ran := map[string]int{}
 	alarms := map[string]int{}
 	for _, o := range res {
@@ -209,8 +218,12 @@ func (m *Main) analyzeDetectors(ctx context.Context, w *warehouse.Warehouse, run
 			}
 		}
 		rows = append(rows, o.rows...)
+		bounds = append(bounds, o.bounds...)
 	}
 	if err := w.SaveDetectorResults(ctx, run.RunID, rows); err != nil {
+		return err
+	}
+	if err := w.SaveDetectorBounds(ctx, run.RunID, bounds); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "analyze: detectors: noufaily %d units (%d alarms), ears-c3 %d (%d), glrnb %d (%d), glrpois %d (%d), %s\n",

@@ -170,6 +170,9 @@ func (m *Main) reportData(ctx context.Context, w *warehouse.Warehouse, run *ware
 	if d.Panel, err = m.unitPanel(ctx, w, run, first); err != nil {
 		return nil, nil, err
 	}
+	if err := panelBounds(ctx, w, run, d.Panel); err != nil {
+		return nil, nil, err
+	}
 	end := wk.Sunday()
 	sr, err := w.SettledRates(ctx, wk.Add(-(settledWeeks - 1)).Monday(), end)
 	if err != nil {
