@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -117,6 +118,7 @@ type MethodResult struct {
 
 // BacktestResult is the outcome of Backtest.
 type BacktestResult struct {
+	From        int            `json:"from_col"` // first evaluated panel column (later than asked when leading origins had no model)
 	Weeks       int            `json:"weeks"`
 	Units       int            `json:"units"`
 	SparseUnits int            `json:"sparse_units"`
@@ -178,6 +180,33 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 	if cfg.Refit < 1 {
 		return nil, fmt.Errorf("analysis: refit every %d weeks, want >= 1", cfg.Refit)
 	}
+	// Real data may hold no positive row early on (a sparse panel, a
+	// target that rarely fires): the leading origins without a model are
+	// skipped, and evaluation starts at the first origin that has one
+	// (said in the notes); later origins without one keep the previous
+	// model, as the weekly run keeps its stored model.
+	var skipped []int
+	asked := cfg.From
+	firstModel, err := FitRiskLabels(f, y, cfg.Train, cfg.From-cfg.Risk.Horizon, cfg.Risk)
+	for err != nil && errors.Is(err, ErrNoPositive) && cfg.From+cfg.Refit <= cfg.To {
+		skipped = append(skipped, cfg.From)
+		cfg.From += cfg.Refit
+		firstModel, err = FitRiskLabels(f, y, cfg.Train, cfg.From-cfg.Risk.Horizon, cfg.Risk)
+	}
+	if err != nil {
+		if errors.Is(err, ErrNoPositive) {
+			npos := 0
+			for u := range y {
+				for _, v := range y[u] {
+					if v {
+						npos++
+					}
+				}
+			}
+			return nil, fmt.Errorf("analysis: backtest: no origin from panel week %d to %d has a positive row in its training and calibration blocks (%d positive unit-weeks in the whole panel): the target is too rare on these data to fit the model", asked, cfg.To, npos)
+		}
+		return nil, fmt.Errorf("analysis: backtest origin %d: %w", cfg.From, err)
+	}
 	U, W := len(units), cfg.To-cfg.From+1
 	col := map[string]int{}
 	for j, c := range f.Cols {
@@ -199,7 +228,10 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 	prob := make([][][]float64, len(methods))  // [method][week][unit]
 	score := make([][][]float64, len(methods)) // ranking score
 	clim := make([]float64, W)
-	res := &BacktestResult{Weeks: W, Units: U, Budget: cfg.Risk.Budget, Notes: []string{nouf.note}}
+	res := &BacktestResult{From: cfg.From, Weeks: W, Units: U, Budget: cfg.Risk.Budget, Notes: []string{nouf.note}}
+	if len(skipped) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("first %d origin(s) skipped: no positive row in their training or calibration block; evaluation starts at panel week %d", len(skipped), cfg.From))
+	}
 	for m := range methods {
 		prob[m] = make([][]float64, W)
 		score[m] = make([][]float64, W)
@@ -207,11 +239,21 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 	relFull := relevance(p, y, eps, cfg)
 	prior := newPriorRules(len(methods), W)
 	tierCfg := make([]RiskConfig, W) // the production flag rule of each week's model
+	var prevModel *RiskModel
+	carried := 0
 	for o := cfg.From; o <= cfg.To; o += cfg.Refit {
-		model, err := FitRiskLabels(f, y, cfg.Train, o-cfg.Risk.Horizon, cfg.Risk)
+		model, err := firstModel, error(nil)
+		if o != cfg.From {
+			model, err = FitRiskLabels(f, y, cfg.Train, o-cfg.Risk.Horizon, cfg.Risk)
+		}
+		if errors.Is(err, ErrNoPositive) && prevModel != nil {
+			model, err = prevModel, nil
+			carried++
+		}
 		if err != nil {
 			return nil, fmt.Errorf("analysis: backtest origin %d: %w", o, err)
 		}
+		prevModel = model
 		res.Refits++
 		res.Lambdas = append(res.Lambdas, model.Lambda)
 		res.Alerts += len(model.Alerts)
@@ -281,6 +323,9 @@ func Backtest(f *Features, p *Panel, y [][]bool, eps []Episode, cfg BacktestConf
 		}
 	}
 	res.Prob = prob[0]
+	if carried > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d origin(s) kept the previous model: no positive row in their blocks", carried))
+	}
 
 	// Sparse units: mean weekly count before From (the whole panel if none).
 	sparse := make([]bool, U)

@@ -118,8 +118,9 @@ var sevWindows = []int{2, 4, 8}
 //     which the fixed windows see late; nb_cusum_12 is the neighbours' largest.
 //   - per stream of markStreams (all cases; marked = repeat parties + violence
 //     risk + crime signs; repeat; violence + crime; land/boundary; not
-//     settled), against the unit's weekly rate r of the cfg.History weeks
-//     before the last 12, shrunk to the city's per-unit rate by 26
+//     settled; tension = summaries describing threats, shouting, scuffles or
+//     recurrence, ingest.Tension), against the unit's weekly rate r of the
+//     cfg.History weeks before the last 12, shrunk to the city's per-unit rate by 26
 //     pseudo-weeks: pcusum_s = a 12-week Poisson CUSUM S = max(0, S + y·ln ρ −
 //     r(ρ−1)) (ρ = 2 for cases, land and not settled, 3 for the marks), and,
 //     but for not settled (known late), tail_s_w = min(−log10 P(Y >= c), 12)
@@ -184,7 +185,7 @@ func BuildFeatures(d *RiskData, cfg Config) (*Features, error) {
 		hasMarked = hasMarked || st.name == "marked"
 	}
 	if hasMarked {
-		add("nb_tail_marked_3", "neighbours_serious", nbMarkedWeeks)
+		add("nb_tail_marked_3", "neighbours_marked", nbMarkedWeeks)
 	}
 	add("season_sin", "season", 0)
 	add("season_cos", "season", 0)
@@ -488,11 +489,14 @@ type markStream struct {
 // markStreams returns the streams of the CUSUM and tail features: all cases
 // ("cases", rho 2), the marked cases (repeat parties + violence risk + crime
 // signs, "marked", rho 3), repeat parties ("repeat", rho 3), violence risk +
-// crime signs ("vc", rho 3), land/boundary ("land", rho 2) and not settled
-// ("not_settled", rho 2, CUSUM only: it is known late), each when its
-// signals exist. Episode cases carry these marks far more often than
-// ordinary ones (repeat parties, violence), so a few of them in a sparse unit
-// are already unlikely under its rate.
+// crime signs ("vc", rho 3), land/boundary ("land", rho 2), not settled
+// ("not_settled", rho 2, CUSUM only: it is known late) and tension
+// ("tension", rho 3, the summary flag of migration 011), each when its
+// signals exist. Driver codes: "marked" for the marked and vc streams (counts
+// of cases, not a share, so not "serious"), "tension" for tension. Episode
+// cases carry these marks far more often than ordinary ones (repeat parties,
+// violence), so a few of them in a sparse unit are already unlikely under its
+// rate.
 func markStreams(d *RiskData) []markStream {
 	p := d.Panel
 	U, T := len(p.Units), p.Weeks()
@@ -525,11 +529,17 @@ func markStreams(d *RiskData) []markStream {
 	}
 	cand := []markStream{
 		{name: "cases", code: "excess", rho: 2, tail: true, v: p.Counts},
-		{name: "marked", code: "serious", rho: 3, tail: true, v: comb("repeat", "violence", "crime")},
+		{name: "marked", code: "marked", rho: 3, tail: true, v: comb("repeat", "violence", "crime")},
 		{name: "repeat", code: "repeat", rho: 3, tail: true, v: comb("repeat")},
-		{name: "vc", code: "serious", rho: 3, tail: true, v: comb("violence", "crime")},
+		{name: "vc", code: "marked", rho: 3, tail: true, v: comb("violence", "crime")},
 		{name: "land", code: "land", rho: 2, tail: true, v: comb("land")},
 		{name: "not_settled", code: "not_settled", rho: 2, v: comb("not_settled")},
+		// The summaries that describe threats, shouting, scuffles or
+		// recurrence (ingest.Tension): a stream of its own, not part of
+		// "marked" — measured both ways (docs/risk.md, fourth round), the
+		// lexicon also matches ordinary cases ("đòi nợ nhiều lần"), which
+		// dilutes the marked cases' tail and its alert rule.
+		{name: "tension", code: "tension", rho: 3, tail: true, v: comb("tension")},
 	}
 	var out []markStream
 	for _, st := range cand {

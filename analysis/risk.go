@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -160,6 +161,11 @@ func FitRisk(f *Features, y [][]bool, last int, cfg RiskConfig) (*RiskModel, err
 	return FitRiskLabels(f, y, nil, last, cfg)
 }
 
+// ErrNoPositive is returned (wrapped) by FitRisk when its training or
+// calibration block holds no positive row: nothing to learn from yet, as on
+// sparse real data early in its history.
+var ErrNoPositive = errors.New("analysis: no positive row")
+
 // FitRiskLabels is FitRisk with separate training labels: the coefficients
 // are fitted on train ([unit][panel column], TrainPositive / TrainNegative,
 // TrainSkip rows left out; see TrainTarget), while the choice of λ, Platt
@@ -207,7 +213,7 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 		}
 	}
 	if trPos == 0 || yPos == 0 {
-		return nil, fmt.Errorf("analysis: no positive row in the training block")
+		return nil, fmt.Errorf("%w in the training block", ErrNoPositive)
 	}
 	m.BaseRate = yPos / n
 	for k := range m.Mean {
@@ -268,7 +274,7 @@ func FitRiskLabels(f *Features, y [][]bool, train [][]int8, last int, cfg RiskCo
 		calPos += v
 	}
 	if calPos == 0 {
-		return nil, fmt.Errorf("analysis: no positive row in the calibration block")
+		return nil, fmt.Errorf("%w in the calibration block", ErrNoPositive)
 	}
 	calY := make([]bool, len(Yca))
 	for i, v := range Yca {
@@ -792,7 +798,10 @@ const minDriverWeight = 0.05
 // (RiskModel.Alerts) gives the unit a higher probability than the pooled
 // model, that alert's feature is a driver too, weighted by the log-odds it
 // adds (logit p_alert − logit p_model), with its own raw numbers, in place
-// of the model's driver of the same code.
+// of the model's driver of the same code. A code whose raw number is 0 or
+// below its expected one, and an alert whose count is not above its
+// expected one (its calibrated floor outranking a low model probability),
+// are not named: they are no reason a liaison could check.
 func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
 	pr := m.predictor(f)
 	_, c := m.Score(pr.row(t, u))
@@ -837,7 +846,12 @@ func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
 				best, bk = v, k
 			}
 		}
-		if w := logit(pa) - logit(pm); bk >= 0 && w >= minDriverWeight {
+		// An alert with nothing observed (its calibrated floor σ(PlattB)
+		// above a low model probability) raises the probability but is no
+		// reason to name: only an alert whose count is above its expected
+		// one is listed.
+		if w := logit(pa) - logit(pm); bk >= 0 && w >= minDriverWeight &&
+			f.Raw[t-f.First][u][pr.alerts[bk]] > f.Base[t-f.First][u][pr.alerts[bk]] {
 			j := pr.alerts[bk]
 			col := f.Cols[j]
 			out = append(out, models.Driver{Code: col.Code, Value: f.Raw[t-f.First][u][j],
@@ -853,6 +867,12 @@ func (m *RiskModel) Drivers(f *Features, t, u int) []models.Driver {
 			continue
 		}
 		j := pr.cols[a.j]
+		if v := f.Raw[t-f.First][u][j]; v < f.Base[t-f.First][u][j] || v == 0 {
+			// None or fewer than expected (a negative coefficient times a
+			// low value): a real contribution, but no reason to tell a
+			// liaison ("0 cases with marks vs 0.1 expected").
+			continue
+		}
 		out = append(out, models.Driver{Code: code, Value: f.Raw[t-f.First][u][j],
 			Baseline: f.Base[t-f.First][u][j], Weeks: m.Cols[a.j].Weeks, Weight: a.sum})
 	}

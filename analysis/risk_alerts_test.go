@@ -34,8 +34,18 @@ func TestRiskAlertRule(t *testing.T) {
 			if want := math.Max(pm, pa); math.Abs(got-want) > 1e-15 {
 				t.Fatalf("week %d unit %d: probability %v, want max(%v, %v)", tt, u, got, pm, pa)
 			}
-			if pa > pm && logit(pa)-logit(pm) > 0.5 && alertWins < 0 {
+			observed := f.Raw[tt-f.First][u][j] > f.Base[tt-f.First][u][j]
+			if pa > pm && logit(pa)-logit(pm) > 0.5 && alertWins < 0 && observed {
 				alertWins = tt*1000 + u
+			}
+			if pa > pm && !observed {
+				// The alert's floor decided with nothing observed: it raises
+				// the probability but is not named as a reason.
+				for _, d := range m.Drivers(f, tt, u) {
+					if d.Code == f.Cols[j].Code && d.Weeks == 2 && d.Value <= d.Baseline {
+						t.Errorf("week %d unit %d: alert named with nothing observed: %+v", tt, u, d)
+					}
+				}
 			}
 		}
 	}

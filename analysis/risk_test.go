@@ -194,7 +194,7 @@ func TestTiersDriversAndChange(t *testing.T) {
 				}
 			}
 			for _, x := range dr {
-				if x.Weight < minDriverWeight || x.Code == "season" {
+				if x.Weight < minDriverWeight || x.Code == "season" || x.Value < x.Baseline || x.Value == 0 {
 					t.Errorf("driver %+v should not be listed", x)
 				}
 			}

@@ -14,6 +14,9 @@ type modelWords struct {
 	DetectedFmt                             string // detected, total, budget
 	RunFmt                                  string // created, from, to
 	TargetLabel                             string
+	// the flag rule of the stored model (ModelFlag)
+	FlagHeading, FlagNote, FlagThreshold, FlagModel string
+	FlagChosenFmt, FlagFixedFmt                     string // threshold
 }
 
 var modelLocales = map[string]*modelWords{
@@ -32,6 +35,10 @@ var modelLocales = map[string]*modelWords{
 			"historical_mean": "Trung bình lịch sử", "escalation_score": "Điểm leo thang 4 tuần",
 			"noufaily": "Chỉ cảnh báo Noufaily"},
 		DetectedFmt: "%d/%d (K = %d)", RunFmt: "Lượt kiểm định %s, dự báo các tuần %s..%s.", TargetLabel: "Mục tiêu",
+		FlagHeading:   "Ngưỡng gắn cờ của lượt chạy hằng tuần",
+		FlagNote:      "Một đơn vị được gắn cờ khi nằm trong số đơn vị có xác suất cao nhất của ngân sách cảnh báo và xác suất không thấp hơn ngưỡng. Ngưỡng được chọn trên khối hiệu chỉnh của mô hình (các tuần trước tuần dự báo): ngưỡng thấp nhất giữ báo động sai ở mức tối đa 2 đơn vị mỗi tuần.",
+		FlagThreshold: "Ngưỡng xác suất", FlagModel: "Mô hình đang dùng (tuần khớp)",
+		FlagChosenFmt: "%s (chọn trên khối hiệu chỉnh)", FlagFixedFmt: "%s (cố định: mô hình lưu trước khi có ngưỡng tự chọn)",
 	},
 	"en": {
 		Nav: "Model quality", Title: "Risk model quality (backtest)",
@@ -48,6 +55,10 @@ var modelLocales = map[string]*modelWords{
 			"historical_mean": "Historical mean", "escalation_score": "4-week escalation score",
 			"noufaily": "Noufaily alarms alone"},
 		DetectedFmt: "%d/%d (K = %d)", RunFmt: "Backtest of %s, weeks %s..%s predicted.", TargetLabel: "Target",
+		FlagHeading:   "Flag threshold of the weekly run",
+		FlagNote:      "A unit is flagged when it is among the alarm budget's highest probabilities and its probability is at least the threshold. The threshold is chosen on the model's calibration block (weeks before those it predicts): the lowest one that keeps false alarms to at most 2 units a week there.",
+		FlagThreshold: "Probability threshold", FlagModel: "Model in use (week fitted)",
+		FlagChosenFmt: "%s (chosen on the calibration block)", FlagFixedFmt: "%s (fixed: model stored before the threshold was chosen)",
 	},
 }
 

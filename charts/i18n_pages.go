@@ -19,6 +19,10 @@ type pageWords struct {
 	MapTitle, MapSubtitle, TipProbability, TipDriver      string
 
 	DriverExcess, DriverSerious, DriverViolence, DriverNeighbours, DriverSubtopic, DriverOther string
+	// counts of cases with marks known at intake, of cases whose summary
+	// describes tension, and of the neighbours' marked cases (risk model
+	// codes "marked", "tension", "neighbours_marked"): count, expected, weeks
+	DriverMarked, DriverTension, DriverNbMarked string
 
 	Categories, Subtopics, Outcomes map[string]string
 
@@ -75,6 +79,9 @@ var viPages = pageWords{
 	DriverNeighbours: "Các xã, phường lân cận: gấp %s lần dự kiến trong %d tuần",
 	DriverSubtopic:   "Tranh chấp %s: %s vụ so với %s dự kiến trong %d tuần",
 	DriverOther:      "%s: %s (mức thường lệ %s, %d tuần)",
+	DriverMarked:     "%s vụ có dấu hiệu nghiêm trọng khi tiếp nhận (các bên tái tranh chấp, nguy cơ bạo lực, dấu hiệu tội phạm) so với %s dự kiến trong %d tuần",
+	DriverTension:    "%s vụ có dấu hiệu căng thẳng (đe dọa, to tiếng, xô xát, mâu thuẫn tái diễn) so với %s dự kiến trong %d tuần",
+	DriverNbMarked:   "Các xã, phường lân cận: %s vụ có dấu hiệu nghiêm trọng khi tiếp nhận so với %s dự kiến trong %d tuần",
 
 	Categories: map[string]string{"civil": "Dân sự", "family": "Hôn nhân và gia đình", "other": "Khác"},
 	Subtopics: map[string]string{"land": "đất đai", "boundary": "ranh giới", "inheritance": "thừa kế", "debt": "vay nợ",
@@ -172,6 +179,9 @@ var enPages = pageWords{
 	DriverNeighbours: "Neighbouring units: %s times the expected level over %d weeks",
 	DriverSubtopic:   "%s disputes: %s cases vs %s expected over %d weeks",
 	DriverOther:      "%s: %s (usual %s, %d weeks)",
+	DriverMarked:     "%s cases with marks at intake (repeat parties, violence risk, signs of crime) vs %s expected over %d weeks",
+	DriverTension:    "%s cases describing tension (threats, shouting, scuffles, recurring conflict) vs %s expected over %d weeks",
+	DriverNbMarked:   "Neighbouring units: %s cases with marks at intake vs %s expected over %d weeks",
 
 	Categories: map[string]string{"civil": "Civil", "family": "Marriage and family", "other": "Other"},
 	Subtopics: map[string]string{"land": "land", "boundary": "boundary", "inheritance": "inheritance", "debt": "debt",
@@ -271,6 +281,12 @@ func (l *locale) driver(d models.Driver, r *renderer) string {
 		return fmt.Sprintf(w.DriverViolence, r.cnt(d.Value), l.num(d.Baseline, 1), d.Weeks)
 	case "neighbours":
 		return fmt.Sprintf(w.DriverNeighbours, l.num(d.Value, 1), d.Weeks)
+	case "marked":
+		return fmt.Sprintf(w.DriverMarked, r.cnt(d.Value), l.num(d.Baseline, 1), d.Weeks)
+	case "tension":
+		return fmt.Sprintf(w.DriverTension, r.cnt(d.Value), l.num(d.Baseline, 1), d.Weeks)
+	case "neighbours_marked":
+		return fmt.Sprintf(w.DriverNbMarked, r.cnt(d.Value), l.num(d.Baseline, 1), d.Weeks)
 	case "trend":
 		return l.ReasonTrend
 	}

@@ -23,6 +23,20 @@ type ModelQuality struct {
 	Target    string
 	Settings  map[string]any // name -> value, shown sorted by name
 	Methods   []ModelMethod  // the model first, then the baselines
+	Flag      *ModelFlag     // the flag rule of the stored model the weekly run uses; nil: none stored
+}
+
+// ModelFlag is the flag rule of the newest stored risk model (the one the
+// weekly run applies): a unit is flagged when it is among the alarm budget's
+// highest probabilities and its probability is at least Threshold, chosen
+// on the model's calibration block (analysis.RiskModel.FlagThreshold). A
+// model stored before the threshold was chosen has none: Threshold is 0 and
+// the fixed Fallback applies.
+type ModelFlag struct {
+	ModelID    string
+	FittedWeek string
+	Threshold  float64 // 0: not chosen (a model stored before 2026-11-25)
+	Fallback   float64 // the fixed threshold used then (0.15)
 }
 
 // ModelMethod is one method's scorecard; NaN marks an undefined value.
@@ -91,6 +105,20 @@ func (r *renderer) modelPage() (*pageSpec, error) {
 	note := fmt.Sprintf(w.RunFmt, mq.CreatedAt.In(ict).Format("02/01/2006 15:04"), mq.From, mq.To) + " " +
 		w.TargetLabel + ": " + mq.Target + ". " + w.MetricsNote
 	pg.Sections = append(pg.Sections, section{ID: "model-metrics", Heading: w.MetricsHeading, Note: note, Table: mt})
+	if f := mq.Flag; f != nil {
+		// The weekly run's own rule, from the stored model: the backtest
+		// above scores it as "production_rule", but the page would not
+		// otherwise say which threshold the flags of this report used.
+		text := fmt.Sprintf(w.FlagChosenFmt, num(f.Threshold, 2))
+		if f.Threshold <= 0 {
+			text = fmt.Sprintf(w.FlagFixedFmt, num(f.Fallback, 2))
+		}
+		ft := &tableView{Head: []string{w.ColSetting, w.ColValue}, Rows: [][]cell{
+			{{Text: w.FlagThreshold}, {Text: text}},
+			{{Text: w.FlagModel}, {Text: f.ModelID + " (" + f.FittedWeek + ")"}},
+		}}
+		pg.Sections = append(pg.Sections, section{ID: "flag-rule", Heading: w.FlagHeading, Note: w.FlagNote, Table: ft})
+	}
 
 	opt, err := calibrationOption(mq, w, name)
 	if err != nil {

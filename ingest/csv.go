@@ -637,8 +637,8 @@ func (p *parser) data(cells []string, line int, excelDates bool, sc *scratch) Re
 	if c.Category, err = parseCategory(p.c(cells, x.category)); err != nil {
 		ps.add(fCategory, err)
 	}
-	// the summary is folded once, for its hash and its subtopic
-	c.SummaryHash, c.Subtopic = sc.summary(summary, c.Category)
+	// the summary is folded once, for its hash, its subtopic and the tension flag
+	c.SummaryHash, c.Subtopic, c.Tension = sc.summary(summary, c.Category)
 	if c.Outcome, err = p.outcome(cells, !c.ClosedDate.IsZero()); err != nil {
 		ps.add(fOutcome, err)
 	}

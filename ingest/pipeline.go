@@ -217,8 +217,9 @@ type summaryKey struct {
 }
 
 type summaryKeys struct {
-	hash string
-	sub  models.Subtopic
+	hash    string
+	sub     models.Subtopic
+	tension bool
 }
 
 func newScratch(opt Options) *scratch {
@@ -296,11 +297,12 @@ func (sc *scratch) partiesHash(names []string) string {
 	return hex.EncodeToString(sc.sum[:16])
 }
 
-// summary returns SummaryHash(s) and Subtopic(s, cat), folding s once.
-func (sc *scratch) summary(s string, cat models.Category) (string, models.Subtopic) {
+// summary returns SummaryHash(s), Subtopic(s, cat) and Tension(s), folding
+// s once.
+func (sc *scratch) summary(s string, cat models.Category) (string, models.Subtopic, bool) {
 	key := summaryKey{s, cat}
 	if k, ok := sc.sums[key]; ok {
-		return k.hash, k.sub
+		return k.hash, k.sub, k.tension
 	}
 	f := fold(s, true)
 	var k summaryKeys
@@ -308,12 +310,14 @@ func (sc *scratch) summary(s string, cat models.Category) (string, models.Subtop
 		h := sha256.Sum256([]byte(f))
 		k.hash = hex.EncodeToString(h[:16])
 	}
-	k.sub = subtopicOf(" "+f+" ", cat)
+	padded := " " + f + " "
+	k.sub = subtopicOf(padded, cat)
+	k.tension = tensionOf(padded)
 	if len(s) <= maxMemoValue {
 		if len(sc.sums) >= maxMemo {
 			clear(sc.sums)
 		}
 		sc.sums[key] = k
 	}
-	return k.hash, k.sub
+	return k.hash, k.sub, k.tension
 }

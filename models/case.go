@@ -84,6 +84,11 @@ type Case struct {
 	ViolenceRisk   bool
 	CrimeSigns     bool
 	ReferredTo     Referral
+	// Tension: the summary describes an escalating conflict (threats,
+	// shouting, scuffles, recurrence; ingest.Tension). Derived at ingest from
+	// the summary, which itself is not stored; false for cases loaded before
+	// migration 011 until they are ingested again.
+	Tension bool
 }
 
 // Week is the ISO week the case was received in.

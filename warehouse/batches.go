@@ -58,16 +58,24 @@ func (w *Warehouse) BatchBySHA(ctx context.Context, sha string) (*Batch, error) 
 }
 
 // caseColumns is the staging/cases column order written by the appender.
+// tension (migration 011) comes last in the Arrow record but after
+// batch_id and updated_batch_id in the table, so every INSERT INTO cases
+// names its columns (caseInsert).
 const caseColumns = `case_key, source_case_id, seq, received_date, closed_date, unit_code, source_unit_code,
 	apportioned, village, team, parties_hash, summary_hash, category, subtopic, outcome, violence_risk,
-	crime_signs, referred_to`
+	crime_signs, referred_to, tension`
+
+// caseInsert is the head of an INSERT of caseColumns, batch_id and
+// updated_batch_id into cases.
+const caseInsert = `INSERT INTO cases (` + caseColumns + `, batch_id, updated_batch_id) `
 
 // changed is true when a staged case differs from the stored one in a field
 // that a re-sent logbook may update.
 const changed = `(s.closed_date IS DISTINCT FROM c.closed_date OR s.outcome <> c.outcome
 	OR s.violence_risk <> c.violence_risk OR s.crime_signs <> c.crime_signs OR s.referred_to <> c.referred_to
 	OR s.category <> c.category OR s.subtopic <> c.subtopic OR s.unit_code <> c.unit_code
-	OR s.village IS DISTINCT FROM c.village OR s.team IS DISTINCT FROM c.team)`
+	OR s.village IS DISTINCT FROM c.village OR s.team IS DISTINCT FROM c.team
+	OR s.tension IS DISTINCT FROM c.tension)`
 
 // IngestBatch stores one file's cases and quarantined rows in a single
 // transaction through a BatchWriter (see there).

@@ -263,6 +263,7 @@ var caseSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "violence_risk", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "crime_signs", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "referred_to", Type: arrow.BinaryTypes.String},
+	{Name: "tension", Type: arrow.FixedWidthTypes.Boolean},
 }, nil)
 
 func date32(t time.Time) arrow.Date32 { return arrow.Date32(t.Unix() / 86400) }
@@ -303,6 +304,7 @@ func (bw *BatchWriter) appendCases(dc driver.Conn, cases []models.Case) error {
 		boolean(15).Append(c.ViolenceRisk)
 		boolean(16).Append(c.CrimeSigns)
 		str(17).Append(string(c.ReferredTo))
+		boolean(18).Append(c.Tension)
 	}
 	rdr := &onceReader{rec: b.NewRecord()}
 	rdr.refs.Store(1)
@@ -318,7 +320,7 @@ func (bw *BatchWriter) appendCases(dc driver.Conn, cases []models.Case) error {
 		return fmt.Errorf("warehouse: writing cases: %w", err)
 	}
 	ex := dc.(driver.ExecerContext)
-	_, err = ex.ExecContext(bw.ctx, `INSERT INTO cases SELECT *, `+sqlString(bw.b.BatchID)+`, NULL FROM `+view, nil)
+	_, err = ex.ExecContext(bw.ctx, caseInsert+`SELECT *, `+sqlString(bw.b.BatchID)+`, NULL FROM `+view, nil)
 	if _, derr := ex.ExecContext(bw.ctx, `DROP VIEW IF EXISTS `+view, nil); err == nil && derr != nil {
 		err = derr
 	}
@@ -519,13 +521,13 @@ func (bw *BatchWriter) settle() (dup, upd int, err error) {
 		args []any
 	}{
 		{`INSERT INTO case_history SELECT c.case_key, ?, c.closed_date, c.outcome, c.violence_risk, c.crime_signs,
-			c.referred_to, c.category, c.subtopic, c.unit_code
+			c.referred_to, c.category, c.subtopic, c.unit_code, c.tension
 			FROM stage_last s JOIN cases c USING (case_key) WHERE ` + changed, []any{b.BatchID}},
 		{`UPDATE cases c SET closed_date = s.closed_date, outcome = s.outcome, violence_risk = s.violence_risk,
 			crime_signs = s.crime_signs, referred_to = s.referred_to, category = s.category, subtopic = s.subtopic,
-			unit_code = s.unit_code, village = s.village, team = s.team, updated_batch_id = ?
+			unit_code = s.unit_code, village = s.village, team = s.team, tension = s.tension, updated_batch_id = ?
 			FROM stage_last s WHERE s.case_key = c.case_key AND ` + changed, []any{b.BatchID}},
-		{`INSERT INTO cases SELECT ` + caseColumns + `, ?, NULL FROM stage_last s
+		{caseInsert + `SELECT ` + caseColumns + `, ?, NULL FROM stage_last s
 			WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_key = s.case_key)`, []any{b.BatchID}},
 	}
 	if upd == 0 {

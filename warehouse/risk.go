@@ -27,20 +27,22 @@ import (
 //	long_open    a case not closed within 30 days of receipt, dated by day 31 (so a case
 //	             still open at week t counts once it is 31 days old, closed later or never)
 //	land         subtopic land or boundary, the disputes police name as a main driver of escalation, dated by receipt
+//	tension      the summary describes an escalating conflict (threats, shouting, scuffles, recurrence; the
+//	             tension flag of migration 011, derived at ingest), dated by receipt
 //
 // SeriousKnown is the serious-case series the risk features use instead of the
 // one of WeeklyCounts, whose not-settled and referral parts are only known
 // when a case closes: cases received in the week with violence risk or crime
 // signs (known at intake; never more than the week's cases). Not settled and
 // referrals enter the features through their own closing-dated signals.
-var SeverityNames = []string{"not_settled", "violence", "crime", "referral", "repeat", "long_open", "land"}
+var SeverityNames = []string{"not_settled", "violence", "crime", "referral", "repeat", "long_open", "land", "tension"}
 
 // severitySQL computes the signals as (unit, week, signal index, count) rows;
 // the repeat flag looks at the whole case history of the unit, the date
 // window is applied to the dates the signals became known. Index
 // len(SeverityNames) is SeriousKnown.
 const severitySQL = `WITH c AS (
-	SELECT unit_code, received_date, outcome, violence_risk, crime_signs, referred_to, subtopic, closed_date,
+	SELECT unit_code, received_date, outcome, violence_risk, crime_signs, referred_to, subtopic, closed_date, tension,
 		CASE WHEN parties_hash IS NULL OR parties_hash = '' THEN NULL ELSE
 			lag(received_date) OVER (PARTITION BY unit_code, parties_hash ORDER BY received_date, case_key) END AS prev_date
 	FROM cases),
@@ -54,7 +56,8 @@ ev AS (
 	UNION ALL SELECT unit_code, CAST(received_date + INTERVAL 31 DAY AS DATE), 5 FROM c
 		WHERE closed_date IS NULL OR date_diff('day', received_date, closed_date) > 30
 	UNION ALL SELECT unit_code, received_date, 6 FROM c WHERE subtopic IN ('land', 'boundary')
-	UNION ALL SELECT unit_code, received_date, 7 FROM c WHERE violence_risk OR crime_signs)
+	UNION ALL SELECT unit_code, received_date, 7 FROM c WHERE tension
+	UNION ALL SELECT unit_code, received_date, 8 FROM c WHERE violence_risk OR crime_signs)
 SELECT unit_code, CAST(date_diff('day', DATE '1970-01-05', d) // 7 AS BIGINT) AS wk, CAST(k AS BIGINT),
 	CAST(count(*) AS DOUBLE)
 FROM ev WHERE d BETWEEN ? AND ? GROUP BY ALL`

@@ -109,6 +109,10 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("backtest: %w", err)
 	}
+	if res.From != bc.From { // leading origins had no positive row to learn from (see the notes)
+		from = p.Start.Add(res.From)
+		fmt.Fprintf(m.Stderr, "canhbao: backtest: no model could be fitted before %s; evaluated from there\n", from)
+	}
 	out := backtestOutput(res, from, to, *truth != "")
 	trainOn := "rising phases (start..peak; pre-start and post-peak weeks left out)"
 	if bc.Train == nil {
@@ -530,5 +534,24 @@ func modelQuality(ctx context.Context, w *warehouse.Warehouse) (*charts.ModelQua
 		}
 		mq.Methods = append(mq.Methods, mm)
 	}
+	if mq.Flag, err = storedFlagRule(ctx, w); err != nil {
+		return nil, err
+	}
 	return mq, nil
+}
+
+// storedFlagRule is the flag rule of the newest stored risk model for
+// model.html (nil when none is stored): its chosen threshold, or the fixed
+// default elevated threshold for a model stored before it chose one.
+func storedFlagRule(ctx context.Context, w *warehouse.Warehouse) (*charts.ModelFlag, error) {
+	id, week, body, ok, err := w.NewestRiskModel(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	m, err := analysis.DecodeRiskModel([]byte(body))
+	if err != nil {
+		return nil, fmt.Errorf("report: risk model %s: %w", id, err)
+	}
+	return &charts.ModelFlag{ModelID: id, FittedWeek: week, Threshold: m.FlagThreshold,
+		Fallback: analysis.DefaultRiskConfig().Elevated}, nil
 }
