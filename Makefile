@@ -28,8 +28,10 @@ test: deps
 	$(GO) test -count=1 -timeout 40m ./...
 
 # The benchmark suite (issue 9): stage timings and peak RSS of the real binary (Hanoi 10 years, national
-# synthetic geography, growth 1x/4x/16x), medians of repeated runs, written between the bench markers of
-# BENCHMARKS.md and into docs/scaling-chart.html. Sizes via environment; see scripts/bench.sh and docs/scaling.md.
+# synthetic geography with 20M events, growth 1x/4x/16x), the 5M-row ingest against DuckDB's read_csv and the
+# detectors against R's farringtonFlexible in the same run, medians of repeated runs, written between the bench
+# markers of BENCHMARKS.md and into docs/scaling-chart.html. Sizes via environment; see scripts/bench.sh and
+# docs/scaling.md.
 bench: deps
 	bash scripts/bench.sh
 
