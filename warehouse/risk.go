@@ -38,14 +38,23 @@ import (
 var SeverityNames = []string{"not_settled", "violence", "crime", "referral", "repeat", "long_open", "land", "tension"}
 
 // severitySQL computes the signals as (unit, week, signal index, count) rows;
-// the repeat flag looks at the whole case history of the unit, the date
-// window is applied to the dates the signals became known. Index
+// the date window is applied to the dates the signals became known. Index
 // len(SeverityNames) is SeriousKnown.
+//
+// Only cases that can give a signal in the window are read (parameters 1
+// and 2: the window's first day less 366 days, and its first day): a case
+// received before that and not closed within the window has no signal
+// dated in it, and the repeat flag, which compares a case with the previous
+// one of the same parties within 365 days, gets the same answer from the
+// cases received since (a previous case older than that is more than 365
+// days before any case in the window). On the national benchmark (20M cases
+// over 10 years) the window function over every case took minutes and
+// gigabytes (BENCHMARKS.md); TestSeveritySeriesWindowExact checks the rule.
 const severitySQL = `WITH c AS (
 	SELECT unit_code, received_date, outcome, violence_risk, crime_signs, referred_to, subtopic, closed_date, tension,
 		CASE WHEN parties_hash IS NULL OR parties_hash = '' THEN NULL ELSE
 			lag(received_date) OVER (PARTITION BY unit_code, parties_hash ORDER BY received_date, case_key) END AS prev_date
-	FROM cases),
+	FROM cases WHERE received_date >= CAST(? AS DATE) OR closed_date >= CAST(? AS DATE)),
 ev AS (
 	SELECT unit_code, closed_date AS d, 0 AS k FROM c WHERE outcome = 'not_settled' AND closed_date IS NOT NULL
 	UNION ALL SELECT unit_code, received_date, 1 FROM c WHERE violence_risk
@@ -98,7 +107,8 @@ func (w *Warehouse) SeveritySeries(ctx context.Context, from, to models.Week) (*
 	for i := range units {
 		sp.SeriousKnown[i] = make([]float64, n)
 	}
-	err = w.scanUnitWeeks(ctx, units, from, to, severitySQL, []any{from.Monday(), to.Sunday()},
+	first := from.Monday()
+	err = w.scanUnitWeeks(ctx, units, from, to, severitySQL, []any{first.AddDate(0, 0, -366), first, first, to.Sunday()},
 		func(rec arrow.Record, i, r, c int) error {
 			k := int(rec.Column(2).(*array.Int64).Value(i))
 			v := rec.Column(3).(*array.Float64).Value(i)

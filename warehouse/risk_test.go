@@ -84,3 +84,61 @@ func TestBacktestRoundTrip(t *testing.T) {
 		t.Errorf("latest backtest %+v", b)
 	}
 }
+
+// TestSeveritySeriesWindowExact: SeveritySeries reads only the cases that
+// can give a signal in its window; the counts must be those of every case.
+// A repeat whose previous case lies 200 days before the window counts, one
+// whose previous case lies 400 days before does not, and a case received
+// two years before the window but closed not settled in it counts in the
+// week it closed.
+func TestSeveritySeriesWindowExact(t *testing.T) {
+	ctx := context.Background()
+	w := openTest(t)
+	from, to := models.Week{Year: 2025, Num: 10}, models.Week{Year: 2025, Num: 20}
+	first := from.Monday()
+	mk := func(key string, d time.Time, parties string) models.Case {
+		c := testCase(key, "00004", d, models.OutcomeSettled)
+		c.ClosedDate = d.AddDate(0, 0, 10)
+		c.PartiesHash = parties
+		return c
+	}
+	cases := []models.Case{
+		mk("id:near-prev", first.AddDate(0, 0, -200), "p1"),
+		mk("id:near", first.AddDate(0, 0, 14), "p1"), // repeat: 214 days after
+		mk("id:far-prev", first.AddDate(0, 0, -400), "p2"),
+		mk("id:far", first.AddDate(0, 0, 14), "p2"), // not a repeat: 414 days
+	}
+	old := testCase("id:old", "00004", first.AddDate(-2, 0, 0), models.OutcomeNotSettled)
+	old.ClosedDate = first.AddDate(0, 0, 21)
+	cases = append(cases, old)
+	b := &Batch{File: "r.csv", SHA256: "dddddddddddddddd", Read: len(cases), StartedAt: time.Now()}
+	if err := w.IngestBatch(ctx, b, cases, nil); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := w.SeveritySeries(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := -1
+	for i, c := range sp.Units {
+		if c == "00004" {
+			u = i
+		}
+	}
+	sig := map[string]int{}
+	for k, n := range sp.Names {
+		sig[n] = k
+	}
+	sum := func(name string) (s float64) {
+		for _, v := range sp.Values[sig[name]][u] {
+			s += v
+		}
+		return
+	}
+	if got := sum("repeat"); got != 1 {
+		t.Errorf("repeats in the window: %v, want 1 (the case 214 days after its parties' previous one)", got)
+	}
+	if got, wk := sum("not_settled"), models.WeekOf(old.ClosedDate).Sub(from); got != 1 || sp.Values[sig["not_settled"]][u][wk] != 1 {
+		t.Errorf("not settled in the window: %v, want 1 in week column %d", got, wk)
+	}
+}
