@@ -22,33 +22,17 @@ const escalatedSQL = `(violence_risk OR crime_signs OR referred_to IN ('police',
 
 // scorecardSQL tallies per unit and per (unit, team). Parameters: asOf,
 // end (= min(period end, asOf)), from, end, end (age reference).
-//
-// A case is a repeat when an earlier case (by received date, then key) of
-// the same unit has the same parties. That is decided from each parties
-// group's first case, computed only for the groups seen in the period
-// (pp, first): a window over every case of the warehouse, as this did
-// before, sorted all of them (minutes and 6 GB for the national benchmark's
-// 20M cases). The order key is the date as yyyymmdd then the case key.
 const scorecardSQL = `
-WITH pp AS (
-	SELECT DISTINCT unit_code, parties_hash FROM cases
-	WHERE received_date BETWEEN $3 AND $2 AND coalesce(parties_hash, '') <> ''
-),
-first AS (
-	SELECT c.unit_code, c.parties_hash, min(strftime(c.received_date, '%Y%m%d') || c.case_key) AS f
-	FROM cases c
-	WHERE c.received_date <= $2
-		AND EXISTS (SELECT 1 FROM pp WHERE pp.unit_code = c.unit_code AND pp.parties_hash = c.parties_hash)
-	GROUP BY c.unit_code, c.parties_hash
-),
-c AS (
+WITH c AS (
 	SELECT unit_code, coalesce(team, '') AS team, received_date, closed_date, category,
 		CASE WHEN closed_date IS NOT NULL AND closed_date > $1 THEN 'in_progress' ELSE outcome END AS outcome,
 		CASE WHEN closed_date IS NOT NULL AND closed_date > $2 THEN 'in_progress' ELSE outcome END AS outcome_end,
 		` + escalatedSQL + ` AS escalated,
-		coalesce(first.f < strftime(received_date, '%Y%m%d') || case_key, false) AS repeat,
+		coalesce(parties_hash, '') <> '' AND count(*) OVER (
+			PARTITION BY unit_code, parties_hash ORDER BY received_date, case_key
+			ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) > 0 AS repeat,
 		received_date BETWEEN $3 AND $2 AS inp
-	FROM cases LEFT JOIN first USING (unit_code, parties_hash) WHERE received_date <= $2
+	FROM cases WHERE received_date <= $2
 )
 SELECT unit_code, coalesce(team, '') AS team_name, CAST(grouping(team) AS INTEGER) AS unit_level,
 	count(*) FILTER (WHERE inp),
