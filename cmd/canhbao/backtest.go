@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -45,17 +44,9 @@ func (m *Main) runBacktest(ctx context.Context, args []string) error {
 	if bc.Refit < 1 {
 		return &usageError{"backtest: --refit must be >= 1"}
 	}
-	var eps []analysis.Episode
-	if *truth != "" {
-		fh, err := os.Open(*truth)
-		if err != nil {
-			return &usageError{err.Error()}
-		}
-		eps, err = analysis.ReadTruth(fh)
-		fh.Close()
-		if err != nil {
-			return &inputError{*truth, err}
-		}
+	eps, err := readTruth(*truth)
+	if err != nil {
+		return err
 	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {

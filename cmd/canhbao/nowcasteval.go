@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -46,17 +45,9 @@ func (m *Main) runNowcastEval(ctx context.Context, args []string) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	var eps []analysis.Episode
-	if *truth != "" {
-		fh, err := os.Open(*truth)
-		if err != nil {
-			return &inputError{*truth, err}
-		}
-		eps, err = analysis.ReadTruth(fh)
-		fh.Close()
-		if err != nil {
-			return &inputError{*truth, err}
-		}
+	eps, err := readTruth(*truth)
+	if err != nil {
+		return err
 	}
 	w, err := warehouse.Open(ctx, *db)
 	if err != nil {
